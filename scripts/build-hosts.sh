@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Builds the Terraform/OpenTofu hosts the end-to-end tests run against, from source with the Go
+# module proxy, and caches them. A cached binary that reports the right version is reused.
+#
+#   scripts/build-hosts.sh            # build all three (tofu 1.6.3, tofu newest, terraform 1.5.7)
+#   scripts/build-hosts.sh tofu-1.6.3 # only one
+#
+# Binaries land in ${VSPHERE_GUEST_HOSTS_DIR:-$HOME/.cache/vsphere-guest/hosts}/<name>/<binary>.
+set -euo pipefail
+
+HOSTS_DIR="${VSPHERE_GUEST_HOSTS_DIR:-$HOME/.cache/vsphere-guest/hosts}"
+TOFU_OLD=1.6.3
+TOFU_NEW=1.12.6
+TERRAFORM=1.5.7
+export GOFLAGS="${GOFLAGS:-} -mod=mod"
+export CGO_ENABLED=0
+
+log() { printf '[build-hosts] %s\n' "$*" >&2; }
+
+has_version() { # binary version
+  [ -x "$1" ] && "$1" version 2>/dev/null | head -n1 | grep -q "v$2\$"
+}
+
+build_tofu_old() {
+  local out="$HOSTS_DIR/tofu-$TOFU_OLD"
+  if has_version "$out/tofu" "$TOFU_OLD"; then log "tofu $TOFU_OLD cached"; return; fi
+  log "building tofu $TOFU_OLD (go install; a few minutes on a cold cache)"
+  mkdir -p "$out"
+  GOBIN="$out" go install -ldflags="-s -w" "github.com/opentofu/opentofu/cmd/tofu@v$TOFU_OLD"
+  has_version "$out/tofu" "$TOFU_OLD"
+}
+
+build_tofu_new() {
+  local out="$HOSTS_DIR/tofu-$TOFU_NEW"
+  if has_version "$out/tofu" "$TOFU_NEW"; then log "tofu $TOFU_NEW cached"; return; fi
+  log "building tofu $TOFU_NEW (wrapper module; a few minutes on a cold cache)"
+  mkdir -p "$out"
+  local work; work="$(mktemp -d)"
+  # OpenTofu >= 1.7 carries a replace directive for hcl/v2, which `go install` refuses; a throw-away
+  # module that repeats it builds the same program.
+  local replace
+  replace="$(curl -fsS "${GOPROXY_URL:-https://proxy.golang.org}/github.com/opentofu/opentofu/@v/v$TOFU_NEW.mod" | grep -E '^replace github.com/hashicorp/hcl/v2 ' || true)"
+  if [ -z "$replace" ]; then
+    # Fallback without curl access: read it from the module cache after downloading the module.
+    (cd "$work" && go mod download -json "github.com/opentofu/opentofu@v$TOFU_NEW" >/dev/null)
+    replace="$(grep -E '^replace github.com/hashicorp/hcl/v2 ' "$(go env GOMODCACHE)/cache/download/github.com/opentofu/opentofu/@v/v$TOFU_NEW.mod")"
+  fi
+  cat >"$work/go.mod" <<MOD
+module vsphereguest.local/tofuhost
+
+go 1.26
+
+require github.com/opentofu/opentofu v$TOFU_NEW
+
+$replace
+MOD
+  cat >"$work/tools.go" <<'GO'
+//go:build tools
+
+package tofuhost
+
+import _ "github.com/opentofu/opentofu/cmd/tofu"
+GO
+  (cd "$work" && go mod tidy >/dev/null 2>&1 || true)
+  (cd "$work" && go build -ldflags="-s -w" -o "$out/tofu" github.com/opentofu/opentofu/cmd/tofu)
+  rm -rf "$work"
+  has_version "$out/tofu" "$TOFU_NEW"
+}
+
+build_terraform() {
+  local out="$HOSTS_DIR/terraform-$TERRAFORM"
+  if has_version "$out/terraform" "$TERRAFORM"; then log "terraform $TERRAFORM cached"; return; fi
+  log "building terraform $TERRAFORM (go install; a few minutes on a cold cache)"
+  mkdir -p "$out"
+  GOBIN="$out" go install -ldflags="-s -w" "github.com/hashicorp/terraform@v$TERRAFORM"
+  has_version "$out/terraform" "$TERRAFORM"
+}
+
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(tofu-$TOFU_OLD tofu-$TOFU_NEW terraform-$TERRAFORM)
+for t in "${targets[@]}"; do
+  case "$t" in
+    tofu-$TOFU_OLD) build_tofu_old ;;
+    tofu-$TOFU_NEW) build_tofu_new ;;
+    terraform-$TERRAFORM) build_terraform ;;
+    *) log "unknown host '$t' (known: tofu-$TOFU_OLD tofu-$TOFU_NEW terraform-$TERRAFORM)"; exit 2 ;;
+  esac
+done
+log "hosts ready in $HOSTS_DIR"
