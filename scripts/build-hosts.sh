@@ -18,7 +18,11 @@ export CGO_ENABLED=0
 log() { printf '[build-hosts] %s\n' "$*" >&2; }
 
 has_version() { # binary version
-  [ -x "$1" ] && "$1" version 2>/dev/null | head -n1 | grep -q "v$2\$"
+  [ -x "$1" ] && TF_CLI_CONFIG_FILE=/dev/null "$1" version 2>/dev/null | head -n1 | grep -Eq "^(OpenTofu|Terraform) v$2\$"
+}
+
+check_version() { # binary version
+  has_version "$1" "$2" || { log "built $1 but it does not report version $2"; exit 1; }
 }
 
 build_tofu_old() {
@@ -26,8 +30,8 @@ build_tofu_old() {
   if has_version "$out/tofu" "$TOFU_OLD"; then log "tofu $TOFU_OLD cached"; return; fi
   log "building tofu $TOFU_OLD (go install; a few minutes on a cold cache)"
   mkdir -p "$out"
-  GOBIN="$out" go install -ldflags="-s -w" "github.com/opentofu/opentofu/cmd/tofu@v$TOFU_OLD"
-  has_version "$out/tofu" "$TOFU_OLD"
+  GOBIN="$out" go install -ldflags="-s -w -X github.com/opentofu/opentofu/version.dev=no" "github.com/opentofu/opentofu/cmd/tofu@v$TOFU_OLD"
+  check_version "$out/tofu" "$TOFU_OLD"
 }
 
 build_tofu_new() {
@@ -38,13 +42,9 @@ build_tofu_new() {
   local work; work="$(mktemp -d)"
   # OpenTofu >= 1.7 carries a replace directive for hcl/v2, which `go install` refuses; a throw-away
   # module that repeats it builds the same program.
-  local replace
-  replace="$(curl -fsS "${GOPROXY_URL:-https://proxy.golang.org}/github.com/opentofu/opentofu/@v/v$TOFU_NEW.mod" | grep -E '^replace github.com/hashicorp/hcl/v2 ' || true)"
-  if [ -z "$replace" ]; then
-    # Fallback without curl access: read it from the module cache after downloading the module.
-    (cd "$work" && go mod download -json "github.com/opentofu/opentofu@v$TOFU_NEW" >/dev/null)
-    replace="$(grep -E '^replace github.com/hashicorp/hcl/v2 ' "$(go env GOMODCACHE)/cache/download/github.com/opentofu/opentofu/@v/v$TOFU_NEW.mod")"
-  fi
+  local replace gomod
+  gomod="$(cd "$work" && GOFLAGS= go mod download -json "github.com/opentofu/opentofu@v$TOFU_NEW" | sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",*$/\1/p')"
+  replace="$(grep -E '^replace github.com/hashicorp/hcl/v2 ' "$gomod" || true)"
   cat >"$work/go.mod" <<MOD
 module vsphereguest.local/tofuhost
 
@@ -62,9 +62,9 @@ package tofuhost
 import _ "github.com/opentofu/opentofu/cmd/tofu"
 GO
   (cd "$work" && go mod tidy >/dev/null 2>&1 || true)
-  (cd "$work" && go build -ldflags="-s -w" -o "$out/tofu" github.com/opentofu/opentofu/cmd/tofu)
+  (cd "$work" && go build -ldflags="-s -w -X github.com/opentofu/opentofu/version.dev=no" -o "$out/tofu" github.com/opentofu/opentofu/cmd/tofu)
   rm -rf "$work"
-  has_version "$out/tofu" "$TOFU_NEW"
+  check_version "$out/tofu" "$TOFU_NEW"
 }
 
 build_terraform() {
@@ -73,7 +73,7 @@ build_terraform() {
   log "building terraform $TERRAFORM (go install; a few minutes on a cold cache)"
   mkdir -p "$out"
   GOBIN="$out" go install -ldflags="-s -w" "github.com/hashicorp/terraform@v$TERRAFORM"
-  has_version "$out/terraform" "$TERRAFORM"
+  check_version "$out/terraform" "$TERRAFORM"
 }
 
 targets=("$@")

@@ -1,0 +1,50 @@
+#!/usr/bin/env node
+// Requests per second of `get` against the simulator with one client, and the logins it took.
+// Run with `npm run bench:get` (builds first). Bounded: a fixed number of requests per phase.
+const { Simulator } = require("../lib/simulator");
+const { VCenterClient } = require("../lib/vcenter");
+
+async function phase(client, vm, pid, credentials, total, concurrency) {
+  let next = 0;
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        next++;
+        await client.getProcess(vm, pid, credentials);
+      }
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return total / seconds;
+}
+
+async function main() {
+  const sim = await Simulator.start({});
+  const vm = sim.describe().vms.find((v) => v.vm === "vm-1001");
+  const credentials = { userName: vm.guest_user, password: vm.guest_password };
+  const client = new VCenterClient({
+    server: sim.server,
+    user: sim.user,
+    password: sim.password,
+    caFile: sim.caFile,
+  });
+  try {
+    const pid = await client.createProcess(vm.vm, credentials, { path: "/bin/true" });
+    await client.waitForExit(vm.vm, pid, credentials, { timeoutMs: 10_000 });
+    await phase(client, vm.vm, pid, credentials, 300, 1); // warm-up
+    const sequential = await phase(client, vm.vm, pid, credentials, 3000, 1);
+    const parallel = await phase(client, vm.vm, pid, credentials, 6000, 16);
+    console.log(`get, 1 client, 1 request at a time:   ${sequential.toFixed(0)} requests/s`);
+    console.log(`get, 1 client, 16 requests in flight: ${parallel.toFixed(0)} requests/s`);
+    console.log(`vCenter logins for ${client.stats.requests} requests: ${sim.counters.logins}`);
+  } finally {
+    await client.close();
+    await sim.close();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

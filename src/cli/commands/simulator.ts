@@ -1,0 +1,85 @@
+/** `vsphere-guest simulator`: serve a simulated vCenter until SIGINT/SIGTERM. */
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { UsageError } from "../errors";
+import type { CommandIo } from "./io";
+
+/** Help of `vsphere-guest simulator`. */
+export const SIMULATOR_HELP = `Usage: vsphere-guest simulator [--port N] [--host H] [--inventory FILE] [--retention SECONDS]
+                             [--user USER] [--password PASSWORD] [--ca-file FILE]
+
+Serves a simulated vCenter (the guest-processes API over HTTPS, with real local processes) until
+SIGINT or SIGTERM. The first line on stdout is one JSON object describing it:
+  {"url", "server", "user", "password", "ca_file", "vms": [{"vm", "name", "power_state",
+   "tools_running", "guest_user", "guest_password"}, ...]}
+
+Options:
+  --port N              port to listen on; 0 picks a free one (default 0)
+  --host H              address to listen on (default 127.0.0.1)
+  --inventory FILE      JSON inventory of VMs (and optional "faults") instead of the built-in one
+  --retention SECONDS   how long a finished process's exit code stays readable (default 300)
+  --user USER           vCenter user to accept (default administrator@vsphere.local)
+  --password PASSWORD   vCenter password to accept (default: random, printed in the first line)
+  --ca-file FILE        where to write the generated CA certificate (default: a temporary file)`;
+
+/** Runs the simulator command; resolves with the exit code once it was stopped. */
+export async function simulatorCommand(argv: string[], io: CommandIo): Promise<number> {
+  const options = {
+    port: { type: "string" },
+    host: { type: "string" },
+    inventory: { type: "string" },
+    retention: { type: "string" },
+    user: { type: "string" },
+    password: { type: "string" },
+    "ca-file": { type: "string" },
+    help: { type: "boolean", short: "h" },
+  } as const;
+  let values: { [K in keyof typeof options]?: string | boolean };
+  try {
+    ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }));
+  } catch (error) {
+    throw new UsageError((error as Error).message, "simulator");
+  }
+  if (values.help) {
+    io.stdout.write(`${SIMULATOR_HELP}\n`);
+    return 0;
+  }
+  const port = wholeNumber(values.port, "--port", 0, 65535);
+  const retention = wholeNumber(values.retention, "--retention", 1, 86_400 * 365);
+  const { Simulator } = await import("../../simulator");
+  const sim = await Simulator.start({
+    ...(typeof values.host === "string" ? { host: values.host } : {}),
+    ...(port !== undefined ? { port } : {}),
+    ...(typeof values.inventory === "string" ? { inventory: resolve(values.inventory) } : {}),
+    ...(retention !== undefined ? { retentionSeconds: retention } : {}),
+    ...(typeof values.user === "string" ? { user: values.user } : {}),
+    ...(typeof values.password === "string" ? { password: values.password } : {}),
+    ...(typeof values["ca-file"] === "string" ? { caFile: resolve(values["ca-file"]) } : {}),
+  });
+  io.stdout.write(`${JSON.stringify(sim.describe())}\n`);
+  if (io.stderr.isTTY) {
+    io.stderr.write(`vCenter simulator serving at ${sim.url} (CA: ${sim.caFile}); Ctrl-C stops it\n`);
+  }
+  await new Promise<void>((done) => {
+    if (io.signal.aborted) done();
+    else io.signal.addEventListener("abort", () => done(), { once: true });
+  });
+  await sim.close();
+  return 0;
+}
+
+function wholeNumber(
+  value: string | boolean | undefined,
+  flag: string,
+  min: number,
+  max: number,
+): number | undefined {
+  if (value === undefined || typeof value === "boolean") return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new UsageError(
+      `${flag} ${JSON.stringify(value)} must be a whole number from ${min} to ${max}`,
+      "simulator",
+    );
+  }
+  return Number(value);
+}

@@ -1,0 +1,90 @@
+/** The `vsphere-guest` command line: dispatches to the commands and turns errors into one line. */
+import { VsphereGuestError } from "../vcenter/errors";
+import type { CommandIo } from "./commands/io";
+import { UsageError } from "./errors";
+
+const VERSION = "0.1.0";
+
+/** Top-level help. */
+export const MAIN_HELP = `vsphere-guest ${VERSION}: wait for and gate on processes inside vSphere guests
+
+Usage: vsphere-guest <command> [options]
+
+Commands:
+  process     get, list, start, wait for, run and kill guest processes
+  simulator   serve a simulated vCenter for rehearsals and tests
+  provider    install the Terraform/OpenTofu provider locally, print its schema
+  demo        start the simulator and walk through the main job
+
+Run 'vsphere-guest <command> --help' for a command's options.`;
+
+/** Runs the CLI with `argv` (without node and script) and returns the exit code. */
+export async function main(argv: string[], io: CommandIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case undefined:
+      case "help":
+      case "--help":
+      case "-h":
+        io.stdout.write(`${MAIN_HELP}\n`);
+        return command === undefined ? 2 : 0;
+      case "--version":
+      case "version":
+        io.stdout.write(`${VERSION}\n`);
+        return 0;
+      case "process":
+        return await (await import("./commands/process")).processCommand(rest, io);
+      case "simulator":
+        return await (await import("./commands/simulator")).simulatorCommand(rest, io);
+      case "provider":
+        return await (await import("./commands/provider")).providerCommand(rest, io);
+      case "demo":
+        return await (await import("./commands/demo")).demoCommand(rest, io);
+      default:
+        throw new UsageError(`unknown command ${JSON.stringify(command)}`, "");
+    }
+  } catch (error) {
+    return reportError(error, io);
+  }
+}
+
+/** Writes one clear line for an error and returns the exit code: 2 for usage, 130 for Ctrl-C, else 1. */
+export function reportError(error: unknown, io: CommandIo): number {
+  if (error instanceof UsageError) {
+    const help = error.command ? `vsphere-guest ${error.command} --help` : "vsphere-guest --help";
+    io.stderr.write(`vsphere-guest: ${error.message} (see '${help}')\n`);
+    return 2;
+  }
+  if (error instanceof VsphereGuestError) {
+    io.stderr.write(`vsphere-guest: ${error.message}\n`);
+    return error.code === "VSG_ERR_ABORTED" ? 130 : 1;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.stderr.write(`vsphere-guest: ${message}\n`);
+  if (io.env.VSPHERE_GUEST_DEBUG && error instanceof Error && error.stack)
+    io.stderr.write(`${error.stack}\n`);
+  return 1;
+}
+
+/** Entry point used by `bin/vsphere-guest`. */
+export function run(): void {
+  const controller = new AbortController();
+  const stop = (): void => controller.abort(new Error("interrupted"));
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  main(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    signal: controller.signal,
+  }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`vsphere-guest: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

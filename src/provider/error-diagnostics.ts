@@ -1,0 +1,88 @@
+/**
+ * Client errors as diagnostics: a short summary, the client's message (which names the VM and
+ * the pid and says what to do) as detail, and the attribute at fault where there is one.
+ */
+import {
+  AbortedError,
+  ApiError,
+  GuestAuthenticationError,
+  InvalidArgumentError,
+  LoginError,
+  ProcessNotFoundError,
+  RequestTimeoutError,
+  TlsError,
+  TransportError,
+  VmLookupError,
+  VsphereGuestError,
+  WaitTimeoutError,
+} from "../vcenter/errors";
+import { attr, errorDiag } from "./diagnostics";
+import type { AttributePathStep, Diagnostic } from "./protocol/types";
+
+/** Which arguments the configuration used, to point at the right one. */
+export interface ErrorContext {
+  /** `vm` or `vm_name`, whichever the configuration set. */
+  vmAttribute: "vm" | "vm_name";
+  /** Whether the data source has its own credentials block (else the provider's were used). */
+  ownCredentials: boolean;
+  /** What was being done, for the summary, e.g. "reading guest process". */
+  doing: string;
+  /** Redacts secrets from text (defence in depth; messages never contain them). */
+  redact: (text: string) => string;
+}
+
+function upperFirst(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** Maps an error thrown while reading into one diagnostic. */
+export function errorToDiagnostic(error: unknown, context: ErrorContext): Diagnostic {
+  const detail = (text: string): string => context.redact(upperFirst(text.endsWith(".") ? text : `${text}.`));
+  const vmPath = attr(context.vmAttribute);
+  const credPath: AttributePathStep[] | undefined = context.ownCredentials ? attr("credentials") : undefined;
+  if (error instanceof InvalidArgumentError) {
+    const path = error.field.startsWith("credentials.")
+      ? context.ownCredentials
+        ? attr("credentials", error.field.slice("credentials.".length))
+        : undefined
+      : error.field === "pid" || error.field === "timeout"
+        ? attr(error.field)
+        : undefined;
+    return errorDiag(`Invalid ${error.field.replace("credentials.", "guest ")}`, detail(error.message), path);
+  }
+  if (error instanceof VmLookupError)
+    return errorDiag("VM not found by name", detail(error.message), attr("vm_name"));
+  if (error instanceof ProcessNotFoundError)
+    return errorDiag("Guest process not found", detail(error.message), attr("pid"));
+  if (error instanceof GuestAuthenticationError) {
+    return errorDiag("Guest credentials refused", detail(error.message), credPath);
+  }
+  if (error instanceof LoginError) return errorDiag("vCenter login failed", detail(error.message));
+  if (error instanceof WaitTimeoutError) {
+    return errorDiag("Timed out waiting for guest process", detail(error.message), attr("timeout"));
+  }
+  if (error instanceof AbortedError) {
+    return errorDiag("Interrupted", detail(`${error.message}: the provider was asked to stop`));
+  }
+  if (error instanceof ApiError) {
+    switch (error.errorType) {
+      case "NOT_ALLOWED_IN_CURRENT_STATE":
+        return errorDiag("VM is not running", detail(error.message), vmPath);
+      case "SERVICE_UNAVAILABLE":
+        return errorDiag("VMware Tools not running", detail(error.message), vmPath);
+      case "NOT_FOUND":
+        return errorDiag("VM not found", detail(error.message), vmPath);
+      case "UNSUPPORTED":
+        return errorDiag("Guest operations not supported", detail(error.message), vmPath);
+      default:
+        return errorDiag(`Error ${context.doing}`, detail(error.message));
+    }
+  }
+  if (error instanceof TlsError) return errorDiag("vCenter certificate not trusted", detail(error.message));
+  if (error instanceof RequestTimeoutError || error instanceof TransportError) {
+    return errorDiag("Cannot reach vCenter", detail(error.message));
+  }
+  if (error instanceof VsphereGuestError) return errorDiag(`Error ${context.doing}`, detail(error.message));
+  const message = error instanceof Error ? error.message : String(error);
+  return errorDiag(`Error ${context.doing}`, detail(`unexpected error: ${message}`));
+}

@@ -1,0 +1,254 @@
+/**
+ * The gRPC services a provider process offers: `tfplugin6.Provider` (every RPC the supported
+ * hosts call) and go-plugin's `plugin.GRPCController`.
+ *
+ * Each RPC method reads the same: decode the request (from-proto) → call the provider → encode
+ * the response (to-proto). Requests and responses cross grpc-js as raw bytes, so decoding and
+ * encoding failures are ours to report like any other exception: as a gRPC INTERNAL error with a
+ * message, logged at error level. Diagnostics are the user's channel and are never thrown.
+ */
+
+import * as grpc from "@grpc/grpc-js";
+import type { Logger } from "../log";
+import * as fromProto from "./from-proto";
+import { noManagedResources, type ProviderServer } from "./provider-server";
+import * as toProto from "./to-proto";
+import type {
+  DiagnosticsResponse,
+  GetProviderSchemaResponse,
+  ProviderSchema,
+  ServerCapabilities,
+} from "./types";
+
+/** A grpc-js service: its definition and the handlers by method name. */
+export interface GrpcService {
+  /** Paths and (pass-through) serializers of the methods. */
+  definition: grpc.ServiceDefinition;
+  /** The handler of each method. */
+  implementation: grpc.UntypedServiceImplementation;
+}
+
+/** Options of {@link providerService}. */
+export interface ProviderServiceOptions {
+  /** Where RPCs are logged. */
+  logger: Logger;
+  /**
+   * Announce `get_provider_schema_optional`, letting the host reuse a cached schema instead of
+   * calling GetProviderSchema in every provider process.
+   * @default true
+   */
+  getProviderSchemaOptional?: boolean;
+}
+
+interface UnaryRpc<Req> {
+  decode(bytes: Uint8Array): Req;
+  handle(req: Req): Promise<Uint8Array>;
+}
+
+const identity = (bytes: Buffer): Buffer => bytes;
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Builds a service whose unary methods take and return raw protobuf bytes. */
+function unaryService(
+  serviceName: string,
+  rpcs: Record<string, UnaryRpc<unknown>>,
+  logger: Logger,
+): GrpcService {
+  const definition: Record<string, grpc.MethodDefinition<Buffer, Buffer>> = {};
+  const implementation: grpc.UntypedServiceImplementation = {};
+  for (const [method, rpc] of Object.entries(rpcs)) {
+    const path = `/${serviceName}/${method}`;
+    definition[method] = {
+      path,
+      requestStream: false,
+      responseStream: false,
+      requestSerialize: identity,
+      requestDeserialize: identity,
+      responseSerialize: identity,
+      responseDeserialize: identity,
+      originalName: method,
+    };
+    implementation[method] = (
+      call: grpc.ServerUnaryCall<Buffer, Buffer>,
+      callback: grpc.sendUnaryData<Buffer>,
+    ): void => {
+      const started = Date.now();
+      if (logger.enabled("debug")) logger.debug("received RPC", { tf_rpc: method });
+      (async () => rpc.handle(rpc.decode(call.request)))().then(
+        (bytes) => {
+          if (logger.enabled("debug"))
+            logger.debug("served RPC", { tf_rpc: method, duration_ms: Date.now() - started });
+          callback(null, asBuffer(bytes));
+        },
+        (err: unknown) => {
+          const details = logger.redact(`${method}: ${errorMessage(err)}`);
+          logger.error("RPC failed with an exception", {
+            tf_rpc: method,
+            error: err,
+            stack: err instanceof Error ? err.stack : undefined,
+          });
+          callback({ code: grpc.status.INTERNAL, details });
+        },
+      );
+    };
+  }
+  return { definition, implementation };
+}
+
+function rpc<Req>(
+  decode: (bytes: Uint8Array) => Req,
+  handle: (req: Req) => Promise<Uint8Array>,
+): UnaryRpc<unknown> {
+  return { decode, handle } as UnaryRpc<unknown>;
+}
+
+/**
+ * The `tfplugin6.Provider` service for `provider`. Managed-resource RPCs answer with an error
+ * diagnostic (never UNIMPLEMENTED, which OpenTofu 1.6 turns into a hard error);
+ * GetResourceIdentitySchemas and GetFunctions answer empty.
+ */
+export function providerService(provider: ProviderServer, options: ProviderServiceOptions): GrpcService {
+  const capabilities: ServerCapabilities = {
+    planDestroy: false,
+    getProviderSchemaOptional: options.getProviderSchemaOptional ?? true,
+    moveResourceState: false,
+  };
+
+  let schemaPromise: Promise<ProviderSchema> | undefined;
+  const providerSchema = (): Promise<ProviderSchema> => {
+    if (!schemaPromise) {
+      schemaPromise = Promise.resolve(provider.getProviderSchema());
+      // A failure is not cached: the next call asks the provider again.
+      schemaPromise.catch(() => {
+        schemaPromise = undefined;
+      });
+    }
+    return schemaPromise;
+  };
+
+  const resourceRpc = (
+    decode: (bytes: Uint8Array) => { typeName: string },
+    encode: (res: DiagnosticsResponse) => Uint8Array,
+  ): UnaryRpc<unknown> =>
+    rpc(decode, async (req) => encode({ diagnostics: [noManagedResources(req.typeName)] }));
+
+  return unaryService(
+    "tfplugin6.Provider",
+    {
+      GetMetadata: rpc(fromProto.getMetadataRequest, async () => {
+        const schema = await providerSchema();
+        return toProto.getMetadataResponse({
+          serverCapabilities: capabilities,
+          diagnostics: schema.diagnostics ?? [],
+          dataSources: Object.keys(schema.dataSources),
+          resources: [],
+        });
+      }),
+
+      GetProviderSchema: rpc(fromProto.getProviderSchemaRequest, async () => {
+        const schema = await providerSchema();
+        const res: GetProviderSchemaResponse = {
+          provider: schema.provider,
+          resourceSchemas: {},
+          dataSourceSchemas: schema.dataSources,
+          diagnostics: schema.diagnostics ?? [],
+          serverCapabilities: capabilities,
+        };
+        if (schema.providerMeta) res.providerMeta = schema.providerMeta;
+        return toProto.getProviderSchemaResponse(res);
+      }),
+
+      ValidateProviderConfig: rpc(fromProto.validateProviderConfigRequest, async (req) => {
+        const diagnostics = (await provider.validateProviderConfig?.(req.config)) ?? [];
+        return toProto.validateProviderConfigResponse({ diagnostics });
+      }),
+
+      ValidateDataResourceConfig: rpc(fromProto.validateDataResourceConfigRequest, async (req) => {
+        const diagnostics = (await provider.validateDataResourceConfig?.(req.typeName, req.config)) ?? [];
+        return toProto.validateDataResourceConfigResponse({ diagnostics });
+      }),
+
+      ConfigureProvider: rpc(fromProto.configureProviderRequest, async (req) => {
+        const diagnostics = await provider.configureProvider(
+          req.config,
+          req.terraformVersion,
+          req.clientCapabilities,
+        );
+        return toProto.configureProviderResponse({ diagnostics });
+      }),
+
+      ReadDataSource: rpc(fromProto.readDataSourceRequest, async (req) => {
+        const result = await provider.readDataSource(req.typeName, req.config, req.providerMeta);
+        return toProto.readDataSourceResponse(result);
+      }),
+
+      StopProvider: rpc(fromProto.stopProviderRequest, async () => {
+        try {
+          await provider.stopProvider?.();
+          return toProto.stopProviderResponse({});
+        } catch (err) {
+          // The protocol has its own channel for this one: the response's Error text.
+          options.logger.error("stopping the provider failed", { error: err });
+          return toProto.stopProviderResponse({ error: options.logger.redact(errorMessage(err)) });
+        }
+      }),
+
+      GetResourceIdentitySchemas: rpc(fromProto.getResourceIdentitySchemasRequest, async () =>
+        toProto.getResourceIdentitySchemasResponse({ diagnostics: [] }),
+      ),
+
+      GetFunctions: rpc(fromProto.getFunctionsRequest, async () =>
+        toProto.getFunctionsResponse({ diagnostics: [] }),
+      ),
+
+      ValidateResourceConfig: resourceRpc(
+        fromProto.validateResourceConfigRequest,
+        toProto.validateResourceConfigResponse,
+      ),
+      UpgradeResourceState: resourceRpc(
+        fromProto.upgradeResourceStateRequest,
+        toProto.upgradeResourceStateResponse,
+      ),
+      ReadResource: resourceRpc(fromProto.readResourceRequest, toProto.readResourceResponse),
+      PlanResourceChange: resourceRpc(
+        fromProto.planResourceChangeRequest,
+        toProto.planResourceChangeResponse,
+      ),
+      ApplyResourceChange: resourceRpc(
+        fromProto.applyResourceChangeRequest,
+        toProto.applyResourceChangeResponse,
+      ),
+      ImportResourceState: resourceRpc(
+        fromProto.importResourceStateRequest,
+        toProto.importResourceStateResponse,
+      ),
+    },
+    options.logger,
+  );
+}
+
+/**
+ * go-plugin's `plugin.GRPCController` service: `Shutdown` answers, then calls `onShutdown` once the
+ * answer has been handed to the transport.
+ */
+export function controllerService(onShutdown: () => void, logger: Logger): GrpcService {
+  return unaryService(
+    "plugin.GRPCController",
+    {
+      Shutdown: rpc(fromProto.emptyRequest, async () => {
+        logger.debug("the host asked the provider to shut down");
+        // Let the response go out first; onShutdown then drains the server and exits.
+        setImmediate(onShutdown);
+        return toProto.emptyResponse();
+      }),
+    },
+    logger,
+  );
+}

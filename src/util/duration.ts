@@ -1,0 +1,35 @@
+/**
+ * Durations as Terraform users write them (Go's `time.ParseDuration` syntax): `90s`, `10m`,
+ * `1h30m`, `500ms`, `1.5h`. A bare number is refused: the unit must be explicit.
+ */
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Parses a duration into milliseconds, or returns an error message naming what is allowed. */
+export function parseDuration(text: string): { ms: number } | { error: string } {
+  const trimmed = text.trim();
+  if (trimmed === "") return { error: "is empty; write a duration like 30s, 10m or 1h30m" };
+  const re = /(\d+(?:\.\d+)?|\.\d+)(ms|s|m|h)/y;
+  let total = 0;
+  let index = 0;
+  while (index < trimmed.length) {
+    re.lastIndex = index;
+    const match = re.exec(trimmed);
+    if (!match) {
+      return {
+        error: `${JSON.stringify(text)} is not a duration; write a number with a unit (ms, s, m, h) like 30s, 10m or 1h30m`,
+      };
+    }
+    total += Number(match[1]) * UNITS[match[2]!]!;
+    index = re.lastIndex;
+  }
+  if (total <= 0) return { error: `${JSON.stringify(text)} must be longer than zero` };
+  return { ms: Math.round(total) };
+}
+
+/** Like {@link parseDuration} but throws an Error with `field` in the message. */
+export function parseDurationOrThrow(text: string, field: string): number {
+  const result = parseDuration(text);
+  if ("error" in result) throw new Error(`${field} ${result.error}`);
+  return result.ms;
+}

@@ -1,0 +1,76 @@
+/**
+ * URL paths of the API. The `?action=` is part of the path and is written literally (clients
+ * that encode its `?` break these operations); the VM id is percent-encoded as one segment so an
+ * id like `vm-1/../session` can never reach another endpoint.
+ */
+import { InvalidArgumentError } from "./errors";
+
+/** A guest process id: an int64, kept exact (a `bigint` or a decimal string beyond 2^53). */
+export type Pid = number | bigint | string;
+
+/** Checks and normalises a VM managed object id. */
+export function checkVmId(vm: string, field = "vm"): string {
+  if (typeof vm !== "string" || vm.trim() === "") {
+    throw new InvalidArgumentError(field, `${field} is empty`, "give the VM's managed object id, like vm-42");
+  }
+  return vm;
+}
+
+const INT64_MAX = 9223372036854775807n;
+
+/** Checks a pid (whole number from 1 to 2^63-1) and returns its exact decimal form. */
+export function pidToString(pid: Pid, field = "pid"): string {
+  let text: string;
+  if (typeof pid === "bigint") text = pid.toString();
+  else if (typeof pid === "number") {
+    if (!Number.isInteger(pid)) {
+      throw new InvalidArgumentError(
+        field,
+        `${field} ${pid} is not a whole number`,
+        "give the process id, like 4242",
+      );
+    }
+    if (!Number.isSafeInteger(pid)) {
+      throw new InvalidArgumentError(
+        field,
+        `${field} ${pid} is too large to be exact as a JavaScript number`,
+        "pass it as a bigint or a decimal string",
+      );
+    }
+    text = String(pid);
+  } else text = String(pid).trim();
+  if (!/^-?\d+$/.test(text)) {
+    throw new InvalidArgumentError(
+      field,
+      `${field} ${JSON.stringify(String(pid))} is not a whole number`,
+      "give the process id, like 4242",
+    );
+  }
+  const value = BigInt(text);
+  if (value < 1n || value > INT64_MAX) {
+    throw new InvalidArgumentError(
+      field,
+      `${field} ${text} is out of range`,
+      "a process id is a whole number from 1 to 9223372036854775807",
+    );
+  }
+  return value.toString();
+}
+
+const vmBase = (vm: string): string => `/api/vcenter/vm/${encodeURIComponent(checkVmId(vm))}`;
+
+/** The paths of every call the client makes. */
+export const paths = {
+  session: "/api/session",
+  vmList: (names?: string[]): string =>
+    names && names.length > 0
+      ? `/api/vcenter/vm?${names.map((n) => `names=${encodeURIComponent(n)}`).join("&")}`
+      : "/api/vcenter/vm",
+  guestOperations: (vm: string): string => `${vmBase(vm)}/guest/operations`,
+  processCreate: (vm: string): string => `${vmBase(vm)}/guest/processes?action=create`,
+  processList: (vm: string): string => `${vmBase(vm)}/guest/processes?action=list`,
+  processGet: (vm: string, pid: Pid): string =>
+    `${vmBase(vm)}/guest/processes/${pidToString(pid)}?action=get`,
+  processDelete: (vm: string, pid: Pid): string =>
+    `${vmBase(vm)}/guest/processes/${pidToString(pid)}?action=delete`,
+};

@@ -1,0 +1,72 @@
+import { InvalidArgumentError } from "./errors";
+
+/** A parsed vCenter address: what to connect to. */
+export interface ServerAddress {
+  /** `https:` unless the caller wrote `http://` explicitly. */
+  protocol: "https:" | "http:";
+  /** Host name or IP (IPv6 without brackets). */
+  hostname: string;
+  port: number;
+  /** Origin for requests, e.g. `https://vc.example.com:443`. */
+  origin: string;
+  /** `host:port` as people write it. */
+  display: string;
+}
+
+/**
+ * Parses a server given as `host`, `host:port`, `https://host[:port]`, `[v6]:port` (or, written
+ * out explicitly, `http://host:port`). Paths, queries and credentials in the address are refused.
+ */
+export function parseServerAddress(input: string, field = "server"): ServerAddress {
+  const raw = input.trim();
+  if (raw === "") {
+    throw new InvalidArgumentError(
+      field,
+      `${field} is empty`,
+      "give the vCenter host name, e.g. vcenter.example.com",
+    );
+  }
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `https://${raw}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    throw new InvalidArgumentError(
+      field,
+      `${field} ${JSON.stringify(input)} is not a host, host:port or https://host:port`,
+      "write it like vcenter.example.com, vcenter.example.com:443 or https://vcenter.example.com",
+    );
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new InvalidArgumentError(
+      field,
+      `${field} ${JSON.stringify(input)} uses ${url.protocol.slice(0, -1)}`,
+      "use https://",
+    );
+  }
+  if (url.username !== "" || url.password !== "") {
+    throw new InvalidArgumentError(
+      field,
+      `${field} must not carry credentials`,
+      "give the user and password separately (user / password)",
+    );
+  }
+  if ((url.pathname !== "/" && url.pathname !== "") || url.search !== "" || url.hash !== "") {
+    throw new InvalidArgumentError(
+      field,
+      `${field} ${JSON.stringify(input)} has a path or query`,
+      "give only the host (and port): the client adds /api itself",
+    );
+  }
+  const protocol = url.protocol as "https:" | "http:";
+  const port = url.port === "" ? (protocol === "https:" ? 443 : 80) : Number(url.port);
+  const hostname = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
+  const hostForUrl = hostname.includes(":") ? `[${hostname}]` : hostname;
+  return {
+    protocol,
+    hostname,
+    port,
+    origin: `${protocol}//${hostForUrl}:${port}`,
+    display: `${hostForUrl}:${port}`,
+  };
+}

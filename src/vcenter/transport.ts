@@ -1,0 +1,227 @@
+/**
+ * One HTTP exchange with vCenter over a keep-alive undici pool: TLS verification, timeouts,
+ * bounded bodies, and the mapping of low-level failures onto the client's error family.
+ */
+import { Pool } from "undici";
+import {
+  AbortedError,
+  BadResponseError,
+  formatMs,
+  RequestTimeoutError,
+  TlsError,
+  TransportError,
+  type VsphereGuestError,
+} from "./errors";
+import type { ServerAddress } from "./server-address";
+
+/** How the transport connects. */
+export interface TransportOptions {
+  address: ServerAddress;
+  /** PEM CA bundle to trust instead of the system roots. */
+  ca?: string | Buffer;
+  /** Accept any certificate. Only for labs; off by default. */
+  allowUnverifiedSsl: boolean;
+  connectTimeoutMs: number;
+  requestTimeoutMs: number;
+  maxResponseBytes: number;
+  /** Upper bound of parallel connections. */
+  connections: number;
+  userAgent: string;
+}
+
+/** One request. `body` is serialised as JSON. */
+export interface TransportRequest {
+  method: "GET" | "POST" | "DELETE";
+  path: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+  signal?: AbortSignal;
+}
+
+/** The answer, read whole. */
+export interface TransportResponse {
+  statusCode: number;
+  contentType: string | undefined;
+  text: string;
+}
+
+/** System error codes of a connection that dropped; worth one more try on an idempotent call. */
+export const CONNECTION_RESET_CODES = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET", "UND_ERR_CLOSED"]);
+
+const TLS_CODES = new Set([
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "CERT_HAS_EXPIRED",
+  "CERT_NOT_YET_VALID",
+  "CERT_UNTRUSTED",
+  "CERT_SIGNATURE_FAILURE",
+  "CERT_REJECTED",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+  "HOSTNAME_MISMATCH",
+]);
+
+/** The transport: one pool per client, closed with {@link Transport.close}. */
+export class Transport {
+  private readonly pool: Pool;
+  private readonly options: TransportOptions;
+
+  constructor(options: TransportOptions) {
+    this.options = options;
+    const tls = options.address.protocol === "https:";
+    this.pool = new Pool(options.address.origin, {
+      connections: options.connections,
+      pipelining: 1,
+      keepAliveTimeout: 30_000,
+      headersTimeout: options.requestTimeoutMs,
+      bodyTimeout: options.requestTimeoutMs,
+      connect: {
+        timeout: options.connectTimeoutMs,
+        ...(tls
+          ? {
+              rejectUnauthorized: !options.allowUnverifiedSsl,
+              ...(options.ca !== undefined ? { ca: options.ca } : {}),
+            }
+          : {}),
+      },
+    });
+  }
+
+  /** Sends one request and reads the whole answer; throws a client error on any failure. */
+  async send(request: TransportRequest): Promise<TransportResponse> {
+    const headers: Record<string, string> = {
+      accept: "application/json",
+      "user-agent": this.options.userAgent,
+      ...request.headers,
+    };
+    let body: string | undefined;
+    if (request.body !== undefined) {
+      body = JSON.stringify(request.body);
+      headers["content-type"] = "application/json";
+    }
+    let response: Awaited<ReturnType<Pool["request"]>>;
+    try {
+      response = await this.pool.request({
+        method: request.method,
+        path: request.path,
+        headers,
+        body,
+        signal: request.signal,
+      });
+    } catch (error) {
+      throw this.mapError(error, request);
+    }
+    const contentType = headerValue(response.headers["content-type"]);
+    const declared = Number(headerValue(response.headers["content-length"]) ?? "0");
+    if (declared > this.options.maxResponseBytes) {
+      discard(response.body);
+      throw oversized(response.statusCode, contentType, this.options.maxResponseBytes);
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    try {
+      for await (const chunk of response.body) {
+        size += (chunk as Buffer).length;
+        if (size > this.options.maxResponseBytes) {
+          discard(response.body);
+          throw oversized(response.statusCode, contentType, this.options.maxResponseBytes);
+        }
+        chunks.push(chunk as Buffer);
+      }
+    } catch (error) {
+      if (error instanceof BadResponseError) throw error;
+      throw this.mapError(error, request);
+    }
+    return { statusCode: response.statusCode, contentType, text: Buffer.concat(chunks).toString("utf8") };
+  }
+
+  /** Closes every connection. */
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+
+  private mapError(error: unknown, request: TransportRequest): VsphereGuestError {
+    const server = this.options.address.display;
+    const err = error as { code?: string; name?: string; message?: string; cause?: { code?: string } };
+    if (request.signal?.aborted || err.name === "AbortError" || err.code === "UND_ERR_ABORTED") {
+      return new AbortedError(`${request.method} ${request.path.split("?")[0]}`, error);
+    }
+    const code = err.code ?? err.cause?.code;
+    if (code === "UND_ERR_CONNECT_TIMEOUT") {
+      return new RequestTimeoutError(
+        "connect",
+        this.options.connectTimeoutMs,
+        `could not connect to ${server} within ${formatMs(this.options.connectTimeoutMs)}`,
+        error,
+      );
+    }
+    if (code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT") {
+      return new RequestTimeoutError(
+        code === "UND_ERR_HEADERS_TIMEOUT" ? "headers" : "body",
+        this.options.requestTimeoutMs,
+        `vCenter at ${server} did not answer within ${formatMs(this.options.requestTimeoutMs)}`,
+        error,
+      );
+    }
+    if (
+      code !== undefined &&
+      (TLS_CODES.has(code) || code.startsWith("ERR_SSL") || code.startsWith("ERR_TLS"))
+    ) {
+      return new TlsError(
+        `the TLS certificate of ${server} could not be verified (${code}: ${err.message ?? ""})`,
+        code,
+        error,
+      );
+    }
+    if (code !== undefined && CONNECTION_RESET_CODES.has(code)) {
+      return new TransportError(
+        `the connection to ${server} was reset (${code})`,
+        code,
+        error,
+        "retry; if it keeps happening, check proxies and load balancers in the way",
+      );
+    }
+    if (code === "ECONNREFUSED") {
+      return new TransportError(
+        `nothing accepts connections at ${server} (ECONNREFUSED)`,
+        code,
+        error,
+        "check the server address and port",
+      );
+    }
+    if (code === "ENOTFOUND" || code === "EAI_AGAIN") {
+      return new TransportError(
+        `the host name of ${server} does not resolve (${code})`,
+        code,
+        error,
+        "check the server name and DNS",
+      );
+    }
+    return new TransportError(
+      `the request to ${server} failed (${code ?? err.name ?? "error"}: ${err.message ?? String(error)})`,
+      code,
+      error,
+    );
+  }
+}
+
+/** Drops a body we will not read; the error its destruction raises is expected. */
+function discard(body: NodeJS.ReadableStream & { destroy(): void }): void {
+  body.on("error", () => {});
+  body.destroy();
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function oversized(statusCode: number, contentType: string | undefined, limit: number): BadResponseError {
+  return new BadResponseError(
+    `vCenter's answer (HTTP ${statusCode}) is larger than ${limit} bytes`,
+    statusCode,
+    contentType,
+    "check that the server address points at vCenter's API, or raise maxResponseBytes",
+  );
+}
