@@ -70,16 +70,21 @@ describe("started with AutoMTLS (PLUGIN_CLIENT_CERT set)", () => {
     expect(new Date(cert.validTo).getTime()).toBeGreaterThan(Date.now() + 365 * 86_400_000);
   });
 
-  test("answers GetProviderSchema over mTLS with an empty provider block and capabilities", async () => {
+  test("answers GetProviderSchema over mTLS with the provider block, the data sources and capabilities", async () => {
     const res = tfplugin6.GetProviderSchema.Response.decode(await call(client, SCHEMA, EMPTY));
     expect(res.diagnostics).toEqual([]);
-    expect(res.provider?.block?.attributes ?? []).toEqual([]);
+    const attributes = res.provider?.block?.attributes ?? [];
+    expect(attributes.map((a) => a.name)).toEqual(
+      expect.arrayContaining(["vsphere_server", "user", "password", "allow_unverified_ssl", "ca_file", "api_timeout"]),
+    );
+    expect(attributes.find((a) => a.name === "password")?.sensitive).toBe(true);
+    expect(Object.keys(res.dataSourceSchemas).sort()).toEqual(["vsphereguest_process", "vsphereguest_processes"]);
     expect(res.serverCapabilities?.getProviderSchemaOptional).toBe(true);
     expect(res.serverCapabilities?.planDestroy ?? false).toBe(false);
   });
 
-  test("answers ValidateProviderConfig and ConfigureProvider without diagnostics", async () => {
-    const config = { msgpack: Uint8Array.from([0x80]) }; // an empty object
+  test("validates an empty provider block, and says what is missing when configuring it without settings", async () => {
+    const config = { msgpack: Uint8Array.from([0x80]) }; // an empty object: every attribute null
     const validated = tfplugin6.ValidateProviderConfig.Response.decode(
       await call(
         client,
@@ -95,7 +100,13 @@ describe("started with AutoMTLS (PLUGIN_CLIENT_CERT set)", () => {
         tfplugin6.ConfigureProvider.Request.encode({ terraformVersion: "1.6.3", config }).finish(),
       ),
     );
-    expect(configured.diagnostics).toEqual([]);
+    expect(configured.diagnostics.map((d) => d.summary)).toEqual([
+      "Missing vsphere_server",
+      "Missing user",
+      "Missing password",
+    ]);
+    expect(configured.diagnostics[0]?.attribute?.steps?.[0]?.attributeName).toBe("vsphere_server");
+    expect(configured.diagnostics[0]?.detail).toContain("VSPHERE_SERVER");
   });
 
   test("answers GetResourceIdentitySchemas and GetFunctions empty, not UNIMPLEMENTED", async () => {

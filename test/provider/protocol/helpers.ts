@@ -37,6 +37,8 @@ export function hostEnv(extra: Record<string, string | undefined>): NodeJS.Proce
   delete env.PLUGIN_CLIENT_CERT;
   delete env.TF_LOG;
   delete env.TF_LOG_PROVIDER;
+  // The provider reads its settings from VSPHERE_* variables: a developer's own must not leak in.
+  for (const key of Object.keys(env)) if (key.startsWith("VSPHERE_")) delete env[key];
   for (const [key, value] of Object.entries(extra)) {
     if (value === undefined) delete env[key];
     else env[key] = value;

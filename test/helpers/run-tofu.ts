@@ -1,0 +1,118 @@
+/**
+ * A throw-away Terraform/OpenTofu working directory: its own HOME with the provider installed in
+ * the implied local mirror (exactly what `vsphere-guest provider install` does for a user), an
+ * empty CLI configuration, and a runner for host commands.
+ */
+import { spawn } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runCli } from "./cli";
+import type { Host } from "./hosts";
+
+/** The outcome of one host command. */
+export interface HostResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** stdout and stderr together. */
+  output: string;
+}
+
+/** A working directory bound to one host. */
+export class Workspace {
+  readonly root: string;
+  readonly dir: string;
+  readonly home: string;
+  private readonly cliConfig: string;
+
+  private constructor(
+    readonly host: Host,
+    root: string,
+  ) {
+    this.root = root;
+    this.dir = join(root, "work");
+    this.home = join(root, "home");
+    this.cliConfig = join(root, "cli.tfrc");
+    mkdirSync(this.dir);
+    mkdirSync(this.home);
+    writeFileSync(this.cliConfig, "");
+  }
+
+  /** Creates the directories and installs the provider with the CLI, as a user would. */
+  static async create(host: Host): Promise<Workspace> {
+    const ws = new Workspace(host, mkdtempSync(join(tmpdir(), `vsg-e2e-${host.name}-`)));
+    const install = await runCli(["provider", "install"], { HOME: ws.home });
+    if (install.code !== 0) throw new Error(`provider install failed: ${install.stderr}`);
+    return ws;
+  }
+
+  /** Writes `main.tf` (replacing every other .tf file). */
+  write(hcl: string, file = "main.tf"): void {
+    writeFileSync(join(this.dir, file), hcl);
+  }
+
+  /** Runs the host with `args` in the working directory. */
+  run(
+    args: string[],
+    env: Record<string, string | undefined> = {},
+    timeoutMs = 120_000,
+  ): Promise<HostResult> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(this.host.bin, args, {
+        cwd: this.dir,
+        env: {
+          PATH: process.env.PATH,
+          HOME: this.home,
+          TF_CLI_CONFIG_FILE: this.cliConfig,
+          TF_IN_AUTOMATION: "1",
+          CHECKPOINT_DISABLE: "1",
+          ...env,
+        },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d: Buffer) => {
+        stdout += d.toString();
+      });
+      child.stderr.on("data", (d: Buffer) => {
+        stderr += d.toString();
+      });
+      const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+      child.on("error", reject);
+      child.on("close", (code) => {
+        clearTimeout(timer);
+        resolve({ code, stdout, stderr, output: `${stdout}\n${stderr}` });
+      });
+    });
+  }
+
+  /** `init`, offline: the provider can only come from the local mirror. */
+  init(): Promise<HostResult> {
+    return this.run(["init", "-input=false", "-no-color"]);
+  }
+
+  /** `plan -out` then `show -json`: the outputs' planned values (or the failed plan's result). */
+  async planOutputs(
+    vars: Record<string, string | number>,
+    env: Record<string, string | undefined> = {},
+  ): Promise<{ result: HostResult; outputs?: Record<string, unknown>; plan?: Record<string, unknown> }> {
+    const varArgs = Object.entries(vars).flatMap(([k, v]) => ["-var", `${k}=${v}`]);
+    const result = await this.run(["plan", "-input=false", "-no-color", "-out=tfplan", ...varArgs], env);
+    if (result.code !== 0) return { result };
+    const show = await this.run(["show", "-json", "-no-color", "tfplan"], env);
+    const plan = JSON.parse(show.stdout) as {
+      planned_values?: { outputs?: Record<string, { value: unknown }> };
+    };
+    const outputs = Object.fromEntries(
+      Object.entries(plan.planned_values?.outputs ?? {}).map(([k, v]) => [k, v.value]),
+    );
+    return { result, outputs, plan };
+  }
+
+  /** Removes everything. */
+  dispose(): void {
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
