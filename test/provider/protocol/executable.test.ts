@@ -75,10 +75,20 @@ describe("started with AutoMTLS (PLUGIN_CLIENT_CERT set)", () => {
     expect(res.diagnostics).toEqual([]);
     const attributes = res.provider?.block?.attributes ?? [];
     expect(attributes.map((a) => a.name)).toEqual(
-      expect.arrayContaining(["vsphere_server", "user", "password", "allow_unverified_ssl", "ca_file", "api_timeout"]),
+      expect.arrayContaining([
+        "vsphere_server",
+        "user",
+        "password",
+        "allow_unverified_ssl",
+        "ca_file",
+        "api_timeout",
+      ]),
     );
     expect(attributes.find((a) => a.name === "password")?.sensitive).toBe(true);
-    expect(Object.keys(res.dataSourceSchemas).sort()).toEqual(["vsphereguest_process", "vsphereguest_processes"]);
+    expect(Object.keys(res.dataSourceSchemas).sort()).toEqual([
+      "vsphereguest_process",
+      "vsphereguest_processes",
+    ]);
     expect(res.serverCapabilities?.getProviderSchemaOptional).toBe(true);
     expect(res.serverCapabilities?.planDestroy ?? false).toBe(false);
   });
