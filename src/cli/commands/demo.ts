@@ -1,48 +1,97 @@
 /**
- * `vsphere-guest demo`: the main job against the built-in simulator, step by step, with the
- * real CLI in child processes, so a newcomer sees what a pipeline would do.
+ * `vsphere-guest demo`: the main job against the built-in simulator, step by step — a process
+ * started in a simulated guest with the CLI, the cdktf example stack synthesized, a real
+ * `tofu plan` gating on the process's exit code — then the same with a process that fails.
  */
-import { spawn } from "node:child_process";
+import { type SpawnOptions, spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { UsageError } from "../errors";
 import type { CommandIo } from "./io";
+import { installProvider } from "./provider";
 
 /** Help of `vsphere-guest demo`. */
-export const DEMO_HELP = `Usage: vsphere-guest demo
+export const DEMO_HELP = `Usage: vsphere-guest demo [--tofu PATH]
 
-Starts the vCenter simulator, starts a process in a simulated guest with 'vsphere-guest process
-start', waits for it with 'vsphere-guest process wait' and shows its exit code; then the same with
-a process that fails.`;
+Walks through the main job against the built-in simulator:
+  1. starts the vCenter simulator;
+  2. starts a "migration" in a simulated guest with 'vsphere-guest process start';
+  3. synthesizes the cdktf example stack (examples/cdktf), which gates a deployment step on the
+     migration's exit code;
+  4. runs a real 'tofu init' and 'tofu plan' on it: the gate passes;
+  5. repeats with a migration that exits 3: the plan fails with the gate's message.
+Everything happens in a temporary directory; nothing in your home is changed.
 
-const CLI = join(__dirname, "..", "..", "..", "bin", "vsphere-guest");
+Options:
+  --tofu PATH   the OpenTofu (or Terraform) binary (default: the one scripts/build-hosts.sh built,
+                ~/.cache/vsphere-guest/hosts/tofu-1.12.6/tofu; npm run demo builds it)`;
+
+const ROOT = join(__dirname, "..", "..", "..");
+const CLI = join(ROOT, "bin", "vsphere-guest");
+const DEFAULT_TOFU = join(homedir(), ".cache", "vsphere-guest", "hosts", "tofu-1.12.6", "tofu");
+const STACK = "migration-gate";
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function run(command: string, args: string[], options: SpawnOptions): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout?.on("data", (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr?.on("data", (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
 
 /** Runs the demo; returns 0 when every step behaved as expected. */
 export async function demoCommand(argv: string[], io: CommandIo): Promise<number> {
+  let values: { help?: boolean; tofu?: string };
   try {
-    const { values } = parseArgs({
+    ({ values } = parseArgs({
       args: argv,
-      options: { help: { type: "boolean", short: "h" } },
+      options: { help: { type: "boolean", short: "h" }, tofu: { type: "string" } },
       strict: true,
-    });
-    if (values.help) {
-      io.stdout.write(`${DEMO_HELP}\n`);
-      return 0;
-    }
+    }));
   } catch (error) {
     throw new UsageError((error as Error).message, "demo");
   }
-  const { Simulator } = await import("../../simulator");
-  const sim = await Simulator.start({});
+  if (values.help) {
+    io.stdout.write(`${DEMO_HELP}\n`);
+    return 0;
+  }
+  const tofu = values.tofu ?? io.env.VSPHERE_GUEST_TOFU ?? DEFAULT_TOFU;
+  if (!existsSync(tofu)) {
+    throw new UsageError(
+      `no OpenTofu binary at ${tofu}: run 'bash scripts/build-hosts.sh tofu-1.12.6' or give --tofu`,
+      "demo",
+    );
+  }
   const say = (text: string): void => {
     io.stdout.write(`${text}\n`);
   };
+  const { Simulator } = await import("../../simulator");
+  const work = mkdtempSync(join(tmpdir(), "vsphere-guest-demo-"));
+  const sim = await Simulator.start({});
   try {
-    const vm = sim.describe().vms.find((v) => v.power_state === "POWERED_ON" && v.tools_running)!;
-    say(`▶ vCenter simulator at ${sim.url} (CA ${sim.caFile})`);
-    say(`  VM ${vm.vm} (${vm.name}), guest user ${vm.guest_user}\n`);
+    const vm = sim.describe().vms.find((v) => v.vm === "vm-1001")!;
     const env: NodeJS.ProcessEnv = {
-      ...io.env,
+      PATH: io.env.PATH,
+      HOME: join(work, "home"),
+      TF_CLI_CONFIG_FILE: join(work, "cli.tfrc"),
+      TF_IN_AUTOMATION: "1",
+      CHECKPOINT_DISABLE: "1",
       VSPHERE_SERVER: sim.server,
       VSPHERE_USER: sim.user,
       VSPHERE_PASSWORD: sim.password,
@@ -50,55 +99,119 @@ export async function demoCommand(argv: string[], io: CommandIo): Promise<number
       VSPHERE_GUEST_USER: vm.guest_user,
       VSPHERE_GUEST_PASSWORD: vm.guest_password,
     };
-    let ok = true;
-    for (const [label, script, expected] of [
-      ["a migration that succeeds", "echo migrating; sleep 1; exit 0", 0],
-      ["a migration that fails", "sleep 1; exit 3", 3],
-    ] as const) {
-      say(`▶ ${label}`);
-      const start = await runCli(
-        ["process", "start", "--vm", vm.vm, "--", "/bin/sh", "-c", script],
-        env,
-        say,
-      );
-      const pid = start.stdout.trim();
-      const wait = await runCli(
-        ["process", "wait", "--vm", vm.vm, "--pid", pid, "--timeout", "1m"],
-        env,
-        say,
-      );
-      const info = JSON.parse(wait.stdout) as { exit_code?: number };
-      say(`  → exit code ${info.exit_code} (the CLI exited ${wait.code})\n`);
-      ok &&= start.code === 0 && wait.code === expected && info.exit_code === expected;
+    mkdirSync(env.HOME!, { recursive: true });
+    writeFileSync(env.TF_CLI_CONFIG_FILE!, "");
+
+    say(`▶ 1/5  vCenter simulator at ${sim.url}`);
+    say(
+      `       VM ${vm.vm} ("${vm.name}"), guest user ${vm.guest_user}; TLS verified with its CA ${sim.caFile}`,
+    );
+
+    const start = async (script: string): Promise<string> => {
+      const args = ["process", "start", "--vm", vm.vm, "--", "/bin/sh", "-c", script];
+      say(`       $ vsphere-guest ${args.slice(0, -1).join(" ")} '${script}'`);
+      const r = await run(process.execPath, [CLI, ...args], { env });
+      if (r.code !== 0) throw new Error(`process start failed: ${r.stderr.trim()}`);
+      say(`       pid ${r.stdout.trim()}`);
+      return r.stdout.trim();
+    };
+
+    say("▶ 2/5  start a migration in the guest");
+    const goodPid = await start("echo migrating; sleep 2; exit 0");
+
+    say("▶ 3/5  synthesize the cdktf example stack (examples/cdktf/main.ts)");
+    const outdir = join(work, "cdktf.out");
+    const synth = await run(
+      process.execPath,
+      ["-r", "ts-node/register/transpile-only", join(ROOT, "examples", "cdktf", "main.ts")],
+      { cwd: ROOT, env: { ...io.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" } },
+    );
+    const stackDir = join(outdir, "stacks", STACK);
+    if (synth.code !== 0 || !existsSync(join(stackDir, "cdk.tf.json"))) {
+      throw new Error(`synthesizing the example failed: ${synth.stderr.trim()}`);
     }
-    say(ok ? "✔ the exit codes came back through the API as expected" : "✘ an exit code was not as expected");
+    const synthesized = JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")) as {
+      data?: Record<string, Record<string, { lifecycle?: { postcondition?: unknown[] } }>>;
+    };
+    const gates = Object.values(synthesized.data?.vsphereguest_process ?? {}).filter(
+      (d) => d.lifecycle?.postcondition,
+    );
+    say(
+      `       ${join("cdktf.out", "stacks", STACK, "cdk.tf.json")}: vsphereguest_process with ${gates.length} exit-code gate, gating terraform_data.deploy`,
+    );
+
+    say(
+      `▶ 4/5  ${tofuName(tofu)}: init (offline, provider from the local mirror) and plan -var pid=${goodPid}`,
+    );
+    installProvider(join(env.HOME!, ".terraform.d", "plugins"));
+    const init = await run(tofu, ["init", "-input=false", "-no-color"], { cwd: stackDir, env });
+    if (init.code !== 0) throw new Error(`tofu init failed:\n${init.stdout}${init.stderr}`);
+    const good = await plan(tofu, stackDir, env, goodPid);
+    const passed = good.code === 0 && good.exitCode === 0;
+    say(
+      passed
+        ? `       ✔ gate passed: exit_code = 0; ${good.summary}`
+        : `       ✘ expected the plan to pass:\n${indent(good.output)}`,
+    );
+
+    say("▶ 5/5  the same with a migration that exits 3");
+    const badPid = await start("echo migrating; sleep 1; echo broken >&2; exit 3");
+    const bad = await plan(tofu, stackDir, env, badPid);
+    const failed = bad.code !== 0 && /exited with code 3/.test(bad.output);
+    say(
+      failed
+        ? "       ✔ the plan failed, as it should:"
+        : "       ✘ expected the plan to fail with the gate's message:",
+    );
+    say(indent(failed ? errorBlock(bad.output) : bad.output));
+
+    const ok = passed && failed;
+    say(
+      ok
+        ? "✔ demo complete: the plan gated on what happened inside the VM"
+        : "✘ the demo did not go as expected",
+    );
     return ok ? 0 : 1;
   } finally {
     await sim.close();
+    rmSync(work, { recursive: true, force: true });
   }
 }
 
-function runCli(
-  args: string[],
+async function plan(
+  tofu: string,
+  dir: string,
   env: NodeJS.ProcessEnv,
-  say: (text: string) => void,
-): Promise<{ code: number; stdout: string }> {
-  say(`  $ vsphere-guest ${args.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a}'`)).join(" ")}`);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on("error", reject);
-    child.on("close", (code) => {
-      for (const line of stdout.trimEnd().split("\n")) say(`    ${line}`);
-      if (stderr.trim() !== "") for (const line of stderr.trimEnd().split("\n")) say(`    (stderr) ${line}`);
-      resolve({ code: code ?? 1, stdout });
-    });
+  pid: string,
+): Promise<{ code: number; output: string; exitCode?: unknown; summary: string }> {
+  const r = await run(tofu, ["plan", "-input=false", "-no-color", "-out=demo.tfplan", "-var", `pid=${pid}`], {
+    cwd: dir,
+    env,
   });
+  const output = `${r.stdout}${r.stderr}`;
+  const summary = /Plan: .*$/m.exec(r.stdout)?.[0] ?? "";
+  if (r.code !== 0) return { code: r.code, output, summary };
+  const show = await run(tofu, ["show", "-json", "demo.tfplan"], { cwd: dir, env });
+  const planned = JSON.parse(show.stdout) as {
+    planned_values?: { outputs?: Record<string, { value?: unknown }> };
+  };
+  return { code: 0, output, exitCode: planned.planned_values?.outputs?.exit_code?.value, summary };
+}
+
+function tofuName(path: string): string {
+  return path.includes("terraform") ? "Terraform" : "OpenTofu";
+}
+
+function indent(text: string): string {
+  return text
+    .trimEnd()
+    .split("\n")
+    .map((l) => `       ${l}`)
+    .join("\n");
+}
+
+/** The host's error block, without the surrounding plan chatter. */
+function errorBlock(output: string): string {
+  const start = output.indexOf("Error:");
+  return (start >= 0 ? output.slice(start) : output).replace(/^[│╷╵]\s?/gm, "").trim();
 }
