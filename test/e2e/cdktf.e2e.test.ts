@@ -15,6 +15,7 @@ import { Simulator } from "../../src/simulator";
 import { VCenterClient } from "../../src/vcenter";
 import { host } from "../helpers/hosts";
 import { Workspace } from "../helpers/run-tofu";
+import { vsphereEnv } from "../helpers/with-simulator";
 
 const ROOT = join(__dirname, "..", "..");
 
@@ -59,22 +60,13 @@ describe("the cdktf example planned by OpenTofu against the simulator", () => {
 
   beforeAll(async () => {
     sim = await Simulator.start({});
-    const app = sim.describe().vms.find((v) => v.vm === "vm-1001")!;
-    guest = { userName: app.guest_user, password: app.guest_password };
+    ({ env, guest } = vsphereEnv(sim));
     client = new VCenterClient({
       server: sim.server,
       user: sim.user,
       password: sim.password,
       caFile: sim.caFile,
     });
-    env = {
-      VSPHERE_SERVER: sim.server,
-      VSPHERE_USER: sim.user,
-      VSPHERE_PASSWORD: sim.password,
-      VSPHERE_CA_FILE: sim.caFile!,
-      VSPHERE_GUEST_USER: guest.userName,
-      VSPHERE_GUEST_PASSWORD: guest.password,
-    };
     gated = await Workspace.create(tofu);
     gated.write(
       synth((a) => new MigrationGateStack(a, "migration-gate"), "migration-gate"),

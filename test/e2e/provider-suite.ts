@@ -6,6 +6,7 @@ import { Simulator } from "../../src/simulator";
 import { VCenterClient } from "../../src/vcenter";
 import type { Host } from "../helpers/hosts";
 import { Workspace } from "../helpers/run-tofu";
+import { vsphereEnv } from "../helpers/with-simulator";
 
 const HEADER = `terraform {
   required_providers {
@@ -70,16 +71,7 @@ export function providerSuite(getHost: () => Host): void {
   beforeAll(async () => {
     const host = getHost();
     sim = await Simulator.start({});
-    const app = sim.describe().vms.find((v) => v.vm === "vm-1001")!;
-    guest = { userName: app.guest_user, password: app.guest_password };
-    env = {
-      VSPHERE_SERVER: sim.server,
-      VSPHERE_USER: sim.user,
-      VSPHERE_PASSWORD: sim.password,
-      VSPHERE_CA_FILE: sim.caFile!,
-      VSPHERE_GUEST_USER: guest.userName,
-      VSPHERE_GUEST_PASSWORD: guest.password,
-    };
+    ({ env, guest } = vsphereEnv(sim));
     client = new VCenterClient({
       server: sim.server,
       user: sim.user,

@@ -182,3 +182,23 @@ export async function eventually<T>(
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 }
+
+/** The VSPHERE_* variables that point a provider or the CLI at `sim`, with the guest account of `vm`. */
+export function vsphereEnv(
+  sim: Simulator,
+  vm = "vm-1001",
+): { env: Record<string, string>; guest: { userName: string; password: string } } {
+  const d = sim.describe().vms.find((v) => v.vm === vm)!;
+  const guest = { userName: d.guest_user, password: d.guest_password };
+  return {
+    guest,
+    env: {
+      VSPHERE_SERVER: sim.server,
+      VSPHERE_USER: sim.user,
+      VSPHERE_PASSWORD: sim.password,
+      VSPHERE_CA_FILE: sim.caFile!,
+      VSPHERE_GUEST_USER: guest.userName,
+      VSPHERE_GUEST_PASSWORD: guest.password,
+    },
+  };
+}

@@ -3,8 +3,9 @@ import type { GuestCredentials } from "../../vcenter/credentials";
 import { type CtyValue, isUnknown } from "../codec/cty";
 import { type BlockValue, checkCredentials, credentialsFrom, nested, str } from "../config";
 import { attr, errorDiag } from "../diagnostics";
+import { errorToDiagnostic } from "../error-diagnostics";
 import type { Diagnostic } from "../protocol/types";
-import type { ProviderContext } from "./data-source";
+import type { ProviderContext, ReadResult } from "./data-source";
 
 const INT64_MAX = 9223372036854775807n;
 
@@ -90,4 +91,23 @@ export async function resolveVm(config: BlockValue, context: ProviderContext): P
   const vm = str(config, "vm");
   if (vm !== undefined) return vm;
   return context.client.findVmByName(str(config, "vm_name")!, context.stopSignal);
+}
+
+/** A failed read: the error as one diagnostic pointing at the argument this configuration used. */
+export function readFailure(
+  error: unknown,
+  config: BlockValue,
+  context: ProviderContext,
+  doing: string,
+): ReadResult {
+  return {
+    diagnostics: [
+      errorToDiagnostic(error, {
+        vmAttribute: str(config, "vm") !== undefined ? "vm" : "vm_name",
+        ownCredentials: nested(config, "credentials") !== undefined,
+        doing,
+        redact: (t) => context.log.redact(t),
+      }),
+    ],
+  };
 }

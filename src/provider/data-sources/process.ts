@@ -4,14 +4,14 @@ import { parseDuration } from "../../util/duration";
 import { formatMs } from "../../vcenter/errors";
 import type { ProcessInfo } from "../../vcenter/types";
 import type { SchemaBlock } from "../codec/schema";
-import { type BlockValue, bool, checkDuration, nested, str } from "../config";
+import { type BlockValue, bool, checkDuration, str } from "../config";
 import { attr, warningDiag } from "../diagnostics";
-import { errorToDiagnostic } from "../error-diagnostics";
 import type { Diagnostic } from "../protocol/types";
 import { credentialsBlock } from "../schemas";
 import {
   credentialsOf,
   pidOf,
+  readFailure,
   resolveVm,
   validateCredentials,
   validatePid,
@@ -112,7 +112,6 @@ function validate(config: BlockValue): Diagnostic[] {
 }
 
 async function read(config: BlockValue, context: ProviderContext): Promise<ReadResult> {
-  const vmAttribute = str(config, "vm") !== undefined ? "vm" : "vm_name";
   try {
     const vm = await resolveVm(config, context);
     const pid = pidOf(config);
@@ -167,16 +166,7 @@ async function read(config: BlockValue, context: ProviderContext): Promise<ReadR
       diagnostics: [],
     };
   } catch (error) {
-    return {
-      diagnostics: [
-        errorToDiagnostic(error, {
-          vmAttribute,
-          ownCredentials: nested(config, "credentials") !== undefined,
-          doing: "reading guest process",
-          redact: (t) => context.log.redact(t),
-        }),
-      ],
-    };
+    return readFailure(error, config, context, "reading guest process");
   }
 }
 

@@ -1,11 +1,10 @@
 /** Data source `vsphereguest_processes`: the processes of a guest (Processes.list). */
 
 import type { SchemaBlock } from "../codec/schema";
-import { type BlockValue, nested, str } from "../config";
-import { errorToDiagnostic } from "../error-diagnostics";
+import type { BlockValue } from "../config";
 import type { Diagnostic } from "../protocol/types";
 import { credentialsBlock } from "../schemas";
-import { credentialsOf, resolveVm, validateCredentials, validateVmTarget } from "./arguments";
+import { credentialsOf, readFailure, resolveVm, validateCredentials, validateVmTarget } from "./arguments";
 import type { DataSource, ProviderContext, ReadResult } from "./data-source";
 
 /** Schema of `vsphereguest_processes`. */
@@ -71,16 +70,7 @@ async function read(config: BlockValue, context: ProviderContext): Promise<ReadR
       diagnostics: [],
     };
   } catch (error) {
-    return {
-      diagnostics: [
-        errorToDiagnostic(error, {
-          vmAttribute: str(config, "vm") !== undefined ? "vm" : "vm_name",
-          ownCredentials: nested(config, "credentials") !== undefined,
-          doing: "listing guest processes",
-          redact: (t) => context.log.redact(t),
-        }),
-      ],
-    };
+    return readFailure(error, config, context, "listing guest processes");
   }
 }
 
