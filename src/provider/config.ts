@@ -46,10 +46,13 @@ export function nested(block: BlockValue | null | undefined, name: string): Bloc
 
 /** Guest credentials from a credentials block, each field falling back to `fallback`. */
 export function credentialsFrom(block: BlockValue | undefined, fallback: GuestCredentials): GuestCredentials {
+  const ownPassword = str(block, "password");
+  const ownToken = str(block, "saml_token");
+  // A block that chooses one kind of secret does not inherit the other kind.
   return {
     userName: str(block, "user_name") ?? fallback.userName,
-    password: str(block, "password") ?? fallback.password,
-    samlToken: str(block, "saml_token") ?? fallback.samlToken,
+    password: ownPassword ?? (ownToken === undefined ? fallback.password : undefined),
+    samlToken: ownToken ?? (ownPassword === undefined ? fallback.samlToken : undefined),
     interactiveSession: bool(block, "interactive_session") ?? fallback.interactiveSession ?? false,
   };
 }

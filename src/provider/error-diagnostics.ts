@@ -31,7 +31,9 @@ export interface ErrorContext {
   redact: (text: string) => string;
 }
 
+/** Capitalises a sentence, leaving words like "vCenter" as they are. */
 function upperFirst(text: string): string {
+  if (/^[a-z]+[A-Z]/.test(text)) return text;
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
