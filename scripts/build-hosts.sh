@@ -40,6 +40,7 @@ build_tofu_new() {
   log "building tofu $TOFU_NEW (wrapper module; a few minutes on a cold cache)"
   mkdir -p "$out"
   local work; work="$(mktemp -d)"
+  trap 'rm -rf "$work"' RETURN
   # OpenTofu >= 1.7 carries a replace directive for hcl/v2, which `go install` refuses; a throw-away
   # module that repeats it builds the same program.
   local replace gomod

@@ -84,10 +84,17 @@ export function clientOptionsFrom(
 
 /** Guest credentials from flags and environment. */
 export function guestCredentialsFrom(values: FlagValues, env: NodeJS.ProcessEnv): GuestCredentials {
+  // A flag that picks one kind of guest secret overrides the environment's other kind.
+  const flagPassword = typeof values["guest-password"] === "string" && values["guest-password"] !== "";
+  const flagToken = typeof values["guest-saml-token"] === "string" && values["guest-saml-token"] !== "";
   return {
     userName: pick(values, "guest-user", env, "VSPHERE_GUEST_USER"),
-    password: pick(values, "guest-password", env, "VSPHERE_GUEST_PASSWORD"),
-    samlToken: pick(values, "guest-saml-token", env, "VSPHERE_GUEST_SAML_TOKEN"),
+    password:
+      flagToken && !flagPassword ? undefined : pick(values, "guest-password", env, "VSPHERE_GUEST_PASSWORD"),
+    samlToken:
+      flagPassword && !flagToken
+        ? undefined
+        : pick(values, "guest-saml-token", env, "VSPHERE_GUEST_SAML_TOKEN"),
     interactiveSession: values.interactive === true,
   };
 }

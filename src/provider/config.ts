@@ -109,6 +109,26 @@ export function resolveProviderSettings(
   env: NodeJS.ProcessEnv,
 ): { settings?: ProviderSettings; diagnostics: Diagnostic[] } {
   const diagnostics = validateProviderBlock(config);
+  for (const name of [
+    "vsphere_server",
+    "user",
+    "password",
+    "ca_file",
+    "api_timeout",
+    "allow_unverified_ssl",
+  ]) {
+    const value = config[name];
+    if (value !== null && value !== undefined && isUnknown(value)) {
+      diagnostics.push(
+        errorDiag(
+          `${name} is not known yet`,
+          `${name} depends on a value that is only known after apply, but the provider reads guest processes at plan time. Set ${name} from values known when planning (variables, locals), or from its environment variable.`,
+          attr(name),
+        ),
+      );
+    }
+  }
+  if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };
   const fromEnv = (name: string): string | undefined =>
     env[name] !== undefined && env[name] !== "" ? env[name] : undefined;
   const server = str(config, "vsphere_server") ?? fromEnv("VSPHERE_SERVER");

@@ -7,8 +7,9 @@ import { serve } from "./protocol";
 import { createProvider } from "./provider";
 
 serve(createProvider()).catch((err: unknown) => {
-  process.stderr.write(
-    `terraform-provider-vsphereguest: ${err instanceof Error ? err.stack : String(err)}\n`,
-  );
+  // A person reads this in the host's output: the message, and the stack only when debugging.
+  const debug = /^(debug|trace)$/i.test(process.env.TF_LOG ?? "");
+  const detail = err instanceof Error ? (debug ? err.stack : err.message) : String(err);
+  process.stderr.write(`terraform-provider-vsphereguest: cannot start: ${detail}\n`);
   process.exit(1);
 });

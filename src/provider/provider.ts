@@ -8,7 +8,7 @@
 import type { VCenterClient } from "../vcenter/client";
 import { type CtyType, decodeCty, encodeCty } from "./codec/cty";
 import { impliedType, type SchemaBlock } from "./codec/schema";
-import { type BlockValue, resolveProviderSettings, validateProviderBlock } from "./config";
+import { type BlockValue, nested, resolveProviderSettings, str, validateProviderBlock } from "./config";
 import type { DataSource, ProviderContext } from "./data-sources/data-source";
 import { processDataSource } from "./data-sources/process";
 import { processesDataSource } from "./data-sources/processes";
@@ -135,6 +135,10 @@ export function createProvider(options: ProviderOptions = {}): VsphereGuestProvi
         };
       }
       const block = decodeBlock(dataSource.schema, config, typeName);
+      const credentials = nested(block, "credentials");
+      for (const secret of [str(credentials, "password"), str(credentials, "saml_token")]) {
+        if (secret) log.addSecret(secret);
+      }
       const started = Date.now();
       const result = await dataSource.read(block, context);
       log.debug("read data source", {

@@ -433,7 +433,7 @@ export class VCenterClient {
       ) {
         throw new ProcessNotFoundError(res.statusCode, envelope, options.context);
       }
-      throw new ApiError(res.statusCode, envelope, options.context);
+      throw new ApiError(res.statusCode, envelope, { ...options.context, guest: options.guest });
     }
   }
 }

@@ -70,6 +70,8 @@ export interface OperationContext {
   pid?: string;
   /** Guest user name (never a password) for guest-credential errors. */
   guestUser?: string;
+  /** Whether the call carried guest credentials (a 401 is then about them). */
+  guest?: boolean;
 }
 
 /** vCenter answered with the standard error envelope (`error_type`, `messages`, `data`). */
@@ -307,6 +309,12 @@ function describeApiError(
         return {
           message: `vCenter refused the login${context.guestUser ? ` of ${context.guestUser}` : ""}${said}`,
           hint: "check the vCenter user and password (user / password, VSPHERE_USER / VSPHERE_PASSWORD)",
+        };
+      }
+      if (context.guest === false) {
+        return {
+          message: what,
+          hint: "vCenter no longer accepts the session, even after logging in again: check that the user may still log in and has the privileges needed",
         };
       }
       return {

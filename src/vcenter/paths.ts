@@ -13,6 +13,14 @@ export function checkVmId(vm: string, field = "vm"): string {
   if (typeof vm !== "string" || vm.trim() === "") {
     throw new InvalidArgumentError(field, `${field} is empty`, "give the VM's managed object id, like vm-42");
   }
+  // Percent-encoding leaves "." and "..", which a path-normalising proxy would resolve.
+  if (vm === "." || vm === "..") {
+    throw new InvalidArgumentError(
+      field,
+      `${field} ${JSON.stringify(vm)} is not a VM id`,
+      "give the VM's managed object id, like vm-42",
+    );
+  }
   return vm;
 }
 

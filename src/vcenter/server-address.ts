@@ -37,7 +37,14 @@ export function parseServerAddress(input: string, field = "server"): ServerAddre
       "write it like vcenter.example.com, vcenter.example.com:443 or https://vcenter.example.com",
     );
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
+  if (url.protocol === "http:") {
+    throw new InvalidArgumentError(
+      field,
+      `${field} ${JSON.stringify(input)} uses plain http, which would send the vCenter password in clear text`,
+      "vCenter's API is served over HTTPS: use https:// (or no scheme)",
+    );
+  }
+  if (url.protocol !== "https:") {
     throw new InvalidArgumentError(
       field,
       `${field} ${JSON.stringify(input)} uses ${url.protocol.slice(0, -1)}`,

@@ -3,7 +3,7 @@
  * call (concurrent callers wait for the same login), re-established at most once per call when
  * it expired, and deleted on close.
  */
-import { ApiError, BadResponseError, LoginError } from "./errors";
+import { AbortedError, ApiError, BadResponseError, LoginError } from "./errors";
 import { parseEnvelope } from "./responses";
 import type { Transport } from "./transport";
 import { SESSION_HEADER } from "./wire";
@@ -30,10 +30,12 @@ export class Session {
   /** The current token, logging in first when there is none. */
   async current(signal?: AbortSignal): Promise<string> {
     if (this.token !== undefined) return this.token;
-    this.pending ??= this.login(signal).finally(() => {
+    // The login is shared by every caller waiting for it, so no one caller's signal may cancel
+    // it; each caller stops waiting on its own signal instead.
+    this.pending ??= this.login().finally(() => {
       this.pending = undefined;
     });
-    return this.pending;
+    return untilAborted(this.pending, signal);
   }
 
   /**
@@ -43,7 +45,7 @@ export class Session {
    */
   async renewIfExpired(usedToken: string, signal?: AbortSignal): Promise<string | undefined> {
     if (this.token !== undefined && this.token !== usedToken) return this.token;
-    if (this.pending !== undefined) return this.pending;
+    if (this.pending !== undefined) return untilAborted(this.pending, signal);
     if (await this.isValid(usedToken, signal)) return undefined;
     if (this.token === usedToken) this.token = undefined;
     return this.current(signal);
@@ -78,13 +80,12 @@ export class Session {
     }
   }
 
-  private async login(signal?: AbortSignal): Promise<string> {
+  private async login(): Promise<string> {
     const basic = Buffer.from(`${this.user}:${this.password}`, "utf8").toString("base64");
     const res = await this.transport.send({
       method: "POST",
       path: "/api/session",
       headers: { authorization: `Basic ${basic}` },
-      signal,
     });
     if (res.statusCode === 201 || res.statusCode === 200) {
       let token: unknown;
@@ -110,4 +111,24 @@ export class Session {
     }
     throw new ApiError(res.statusCode, envelope, { operation: "login" });
   }
+}
+
+/** Waits for `promise`, or rejects with an {@link AbortedError} as soon as `signal` aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  if (signal.aborted) return Promise.reject(new AbortedError("waiting for the vCenter login", signal.reason));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new AbortedError("waiting for the vCenter login", signal.reason));
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
 }

@@ -46,7 +46,7 @@ export interface TransportResponse {
 }
 
 /** System error codes of a connection that dropped; worth one more try on an idempotent call. */
-export const CONNECTION_RESET_CODES = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET", "UND_ERR_CLOSED"]);
+export const CONNECTION_RESET_CODES = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET"]);
 
 const TLS_CODES = new Set([
   "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
@@ -149,6 +149,12 @@ export class Transport {
       return new AbortedError(`${request.method} ${request.path.split("?")[0]}`, error);
     }
     const code = err.code ?? err.cause?.code;
+    if (code === "UND_ERR_DESTROYED" || code === "UND_ERR_CLOSED") {
+      return new AbortedError(
+        `${request.method} ${request.path.split("?")[0]} (the client was closed)`,
+        error,
+      );
+    }
     if (code === "UND_ERR_CONNECT_TIMEOUT") {
       return new RequestTimeoutError(
         "connect",

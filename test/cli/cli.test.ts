@@ -207,3 +207,27 @@ describe("vsphere-guest process", () => {
     expect(r.stdout).toContain("Usage: vsphere-guest");
   });
 });
+
+describe("guest credentials from flags and the environment", () => {
+  it("lets a SAML token flag override a guest password from the environment", async () => {
+    const { guestCredentialsFrom } = await import("../../src/cli/connection");
+    expect(
+      guestCredentialsFrom({ "guest-saml-token": "tok" }, { VSPHERE_GUEST_PASSWORD: "pw" }),
+    ).toMatchObject({
+      samlToken: "tok",
+      password: undefined,
+    });
+    expect(
+      guestCredentialsFrom({ "guest-password": "pw" }, { VSPHERE_GUEST_SAML_TOKEN: "tok" }),
+    ).toMatchObject({
+      password: "pw",
+      samlToken: undefined,
+    });
+    expect(
+      guestCredentialsFrom({}, { VSPHERE_GUEST_USER: "root", VSPHERE_GUEST_PASSWORD: "pw" }),
+    ).toMatchObject({
+      userName: "root",
+      password: "pw",
+    });
+  });
+});

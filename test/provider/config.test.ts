@@ -1,3 +1,4 @@
+import { UNKNOWN } from "../../src/provider/codec/cty";
 import { credentialsFrom, resolveProviderSettings } from "../../src/provider/config";
 
 describe("credentialsFrom", () => {
@@ -79,5 +80,18 @@ describe("resolveProviderSettings", () => {
       { VSPHERE_ALLOW_UNVERIFIED_SSL: "maybe" },
     );
     expect(badEnv.diagnostics[0]?.detail).toContain('VSPHERE_ALLOW_UNVERIFIED_SSL="maybe" is not a boolean');
+  });
+
+  it("says a setting is not known yet instead of calling it missing", () => {
+    const { settings, diagnostics } = resolveProviderSettings(
+      { ...empty, vsphere_server: UNKNOWN },
+      { VSPHERE_USER: "u", VSPHERE_PASSWORD: "p" },
+    );
+    expect(settings).toBeUndefined();
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0]).toMatchObject({
+      summary: "vsphere_server is not known yet",
+      attribute: [{ attributeName: "vsphere_server" }],
+    });
   });
 });

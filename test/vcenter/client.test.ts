@@ -314,6 +314,18 @@ describe("VCenterClient sessions and retries", () => {
       });
     }));
 
+  it("does not let one caller's cancellation cancel a login others wait for", () =>
+    withSimulator(async (sim) => {
+      sim.addFault({ route: "session.create", kind: "latency", delayMs: 800, count: 1 });
+      await using(clientFor(sim), async (client) => {
+        const impatient = client.getProcess(APP, 1, guestOf(sim), AbortSignal.timeout(100));
+        const patient = client.getProcess(APP, 1, guestOf(sim));
+        expect(await caught(impatient)).toBeInstanceOf(AbortedError);
+        expect((await patient).name).toBeTruthy();
+        expect(sim.counters.logins).toBe(1);
+      });
+    }));
+
   it("retries RESOURCE_BUSY with backoff and succeeds", () =>
     withSimulator(async (sim) => {
       sim.addFault({ route: "processes.get", kind: "busy", count: 2 });
@@ -367,6 +379,9 @@ describe("VCenterClient sessions and retries", () => {
       await using(clientFor(sim), async (client) => {
         await client.login();
         sim.counters.reset();
+        for (const vm of [".", ".."]) {
+          expect(await caught(client.getProcess(vm, 1, guestOf(sim)))).toBeInstanceOf(InvalidArgumentError);
+        }
         for (const vm of [
           "vm-1001/../../session",
           "../session",
@@ -448,7 +463,7 @@ describe("waitForExit", () => {
         await using(clientFor(sim), async (client) => {
           const pid = await client.createProcess(APP, guestOf(sim), { path: "/bin/true" });
           await client.waitForExit(APP, pid, guestOf(sim), { timeoutMs: 5000 });
-          await new Promise((r) => setTimeout(r, 1500));
+          await new Promise((r) => setTimeout(r, 3000));
           const error = await caught(client.waitForExit(APP, pid, guestOf(sim), { timeoutMs: 5000 }));
           expect(error).toBeInstanceOf(ProcessNotFoundError);
           expect(error.message).toContain("about 5 minutes");

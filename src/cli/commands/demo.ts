@@ -30,7 +30,14 @@ Options:
 
 const ROOT = join(__dirname, "..", "..", "..");
 const CLI = join(ROOT, "bin", "vsphere-guest");
-const DEFAULT_TOFU = join(homedir(), ".cache", "vsphere-guest", "hosts", "tofu-1.12.6", "tofu");
+/** Where scripts/build-hosts.sh puts the hosts (it honours VSPHERE_GUEST_HOSTS_DIR too). */
+function defaultTofu(env: NodeJS.ProcessEnv): string {
+  return join(
+    env.VSPHERE_GUEST_HOSTS_DIR ?? join(homedir(), ".cache", "vsphere-guest", "hosts"),
+    "tofu-1.12.6",
+    "tofu",
+  );
+}
 const STACK = "migration-gate";
 
 interface Run {
@@ -71,7 +78,7 @@ export async function demoCommand(argv: string[], io: CommandIo): Promise<number
     io.stdout.write(`${DEMO_HELP}\n`);
     return 0;
   }
-  const tofu = values.tofu ?? io.env.VSPHERE_GUEST_TOFU ?? DEFAULT_TOFU;
+  const tofu = values.tofu ?? defaultTofu(io.env);
   if (!existsSync(tofu)) {
     throw new UsageError(
       `no OpenTofu binary at ${tofu}: run 'bash scripts/build-hosts.sh tofu-1.12.6' or give --tofu`,

@@ -1,5 +1,6 @@
 /** `vsphere-guest simulator`: serve a simulated vCenter until SIGINT/SIGTERM. */
-import { resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { UsageError } from "../errors";
 import type { CommandIo } from "./io";
@@ -46,6 +47,13 @@ export async function simulatorCommand(argv: string[], io: CommandIo): Promise<n
   }
   const port = wholeNumber(values.port, "--port", 0, 65535);
   const retention = wholeNumber(values.retention, "--retention", 1, 86_400 * 365);
+  const caFile = typeof values["ca-file"] === "string" ? resolve(values["ca-file"]) : undefined;
+  if (caFile !== undefined && !existsSync(dirname(caFile))) {
+    throw new UsageError(
+      `--ca-file ${caFile}: the directory ${dirname(caFile)} does not exist; create it or choose another path`,
+      "simulator",
+    );
+  }
   const { Simulator } = await import("../../simulator");
   const sim = await Simulator.start({
     ...(typeof values.host === "string" ? { host: values.host } : {}),
@@ -54,7 +62,7 @@ export async function simulatorCommand(argv: string[], io: CommandIo): Promise<n
     ...(retention !== undefined ? { retentionSeconds: retention } : {}),
     ...(typeof values.user === "string" ? { user: values.user } : {}),
     ...(typeof values.password === "string" ? { password: values.password } : {}),
-    ...(typeof values["ca-file"] === "string" ? { caFile: resolve(values["ca-file"]) } : {}),
+    ...(caFile !== undefined ? { caFile } : {}),
   });
   io.stdout.write(`${JSON.stringify(sim.describe())}\n`);
   if (io.stderr.isTTY) {

@@ -217,7 +217,7 @@ describe("started with AutoMTLS (PLUGIN_CLIENT_CERT set)", () => {
 
   test("exits 0 promptly after GRPCController/Shutdown", async () => {
     await call(client, "/plugin.GRPCController/Shutdown", plugin.Empty.encode({}).finish());
-    const { code } = await within(provider.exited, 1500, "exit after Shutdown");
+    const { code } = await within(provider.exited, 5000, "exit after Shutdown");
     expect(code).toBe(0);
     expect(provider.stdout()).toBe(`${handshake}\n`);
   });
@@ -239,7 +239,7 @@ describe("started without PLUGIN_CLIENT_CERT (TF_DISABLE_PLUGIN_TLS)", () => {
       } finally {
         client.close();
       }
-      expect((await within(provider.exited, 1500, "exit after Shutdown")).code).toBe(0);
+      expect((await within(provider.exited, 5000, "exit after Shutdown")).code).toBe(0);
     } finally {
       provider.child.kill("SIGKILL");
     }
