@@ -1,0 +1,136 @@
+/**
+ * The provider in-process against the simulator: configure over one session, Ctrl-C
+ * (StopProvider) cancelling a wait, data-source secrets kept out of the log, logout on close.
+ */
+import { decodeCty, encodeCty } from "../../src/provider/codec/cty";
+import { impliedType } from "../../src/provider/codec/schema";
+import { PROCESS_SCHEMA } from "../../src/provider/data-sources/process";
+import { createLogger } from "../../src/provider/log";
+import { createProvider } from "../../src/provider/provider";
+import { PROVIDER_SCHEMA } from "../../src/provider/schemas";
+import type { Simulator } from "../../src/simulator";
+import { VCenterClient } from "../../src/vcenter";
+import { vsphereEnv, withSimulator } from "../helpers/with-simulator";
+
+const providerConfig = () => ({
+  msgpack: encodeCty(impliedType(PROVIDER_SCHEMA), {
+    vsphere_server: null,
+    user: null,
+    password: null,
+    allow_unverified_ssl: null,
+    ca_file: null,
+    api_timeout: null,
+    guest_credentials: null,
+  }),
+});
+
+function processConfig(pid: number, extra: Record<string, unknown> = {}) {
+  return {
+    msgpack: encodeCty(impliedType(PROCESS_SCHEMA), {
+      vm: "vm-1001",
+      vm_name: null,
+      pid,
+      wait_for_exit: null,
+      timeout: null,
+      credentials: null,
+      id: null,
+      name: null,
+      owner: null,
+      command: null,
+      started: null,
+      finished: null,
+      exit_code: null,
+      running: null,
+      ...extra,
+    } as never),
+  };
+}
+
+async function startProcess(sim: Simulator, script: string): Promise<number> {
+  const { guest } = vsphereEnv(sim);
+  const client = new VCenterClient({
+    server: sim.server,
+    user: sim.user,
+    password: sim.password,
+    caFile: sim.caFile,
+  });
+  try {
+    return Number(
+      await client.createProcess("vm-1001", guest, { path: "/bin/sh", arguments: `-c '${script}'` }),
+    );
+  } finally {
+    await client.close();
+  }
+}
+
+describe("the provider against the simulator", () => {
+  it("cancels a wait in flight when the host sends StopProvider, and logs out on close", () =>
+    withSimulator(async (sim) => {
+      const lines: string[] = [];
+      const provider = createProvider({
+        env: vsphereEnv(sim).env,
+        log: createLogger({ level: "trace", write: (l) => lines.push(l) }),
+      });
+      expect(await provider.configureProvider(providerConfig(), "1.6.3")).toEqual([]);
+      const pid = await startProcess(sim, "sleep 30");
+      const started = Date.now();
+      const read = provider.readDataSource(
+        "vsphereguest_process",
+        processConfig(pid, { wait_for_exit: true, timeout: "5m" }),
+      );
+      setTimeout(() => provider.stopProvider?.(), 300);
+      const result = await read;
+      expect(Date.now() - started).toBeLessThan(60_000);
+      expect(result.state).toBeUndefined();
+      expect(result.diagnostics[0]).toMatchObject({ severity: "error", summary: "Interrupted" });
+      expect(sim.counters.activeSessions).toBe(1);
+      await provider.close?.();
+      expect(sim.counters.activeSessions).toBe(0);
+      expect(lines.join("")).not.toContain(sim.password);
+    }));
+
+  it("reads a state that conforms to the schema, and keeps a data source's own secrets out of the log", () =>
+    withSimulator(async (sim) => {
+      const lines: string[] = [];
+      const { env, guest } = vsphereEnv(sim);
+      const provider = createProvider({
+        env: { ...env, VSPHERE_GUEST_PASSWORD: "" },
+        log: createLogger({ level: "trace", write: (l) => lines.push(l) }),
+      });
+      await provider.configureProvider(providerConfig(), "1.6.3");
+      const pid = await startProcess(sim, "exit 6");
+      const result = await provider.readDataSource(
+        "vsphereguest_process",
+        processConfig(pid, {
+          wait_for_exit: true,
+          credentials: {
+            user_name: guest.userName,
+            password: guest.password,
+            saml_token: null,
+            interactive_session: null,
+          },
+        }),
+      );
+      expect(result.diagnostics).toEqual([]);
+      const state = decodeCty(impliedType(PROCESS_SCHEMA), result.state!.msgpack!) as Record<string, unknown>;
+      expect(state).toMatchObject({ vm: "vm-1001", pid, exit_code: 6, running: false, id: `vm-1001/${pid}` });
+      const wrong = await provider.readDataSource(
+        "vsphereguest_process",
+        processConfig(pid, {
+          credentials: {
+            user_name: "root",
+            password: "Data-Source-Secret-1",
+            saml_token: null,
+            interactive_session: null,
+          },
+        }),
+      );
+      expect(wrong.diagnostics[0]?.summary).toBe("Guest credentials refused");
+      expect(wrong.diagnostics[0]?.attribute).toEqual([{ attributeName: "credentials" }]);
+      const log = lines.join("");
+      expect(log).toContain("read data source");
+      for (const secret of [guest.password, "Data-Source-Secret-1", sim.password])
+        expect(log).not.toContain(secret);
+      await provider.close?.();
+    }));
+});
