@@ -38,10 +38,10 @@ delete env.TF_LOG_PROVIDER;
 const HANDSHAKE = /^1\|6\|tcp\|127\.0\.0\.1:\d+\|grpc\|[A-Za-z0-9+/]+$/;
 
 /** Milliseconds from spawn to the first complete stdout line (the handshake, for the provider). */
-function once(command, args) {
+function once(command, args, runEnv = env) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, { env: runEnv, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     let err = "";
     let done = false;
@@ -66,11 +66,11 @@ function once(command, args) {
   });
 }
 
-async function series(n, command, args, before) {
+async function series(n, command, args, before, runEnv = env) {
   const times = [];
   for (let i = 0; i < n; i++) {
     before?.();
-    times.push(await once(command, args));
+    times.push(await once(command, args, runEnv));
   }
   return times.sort((a, b) => a - b);
 }
@@ -89,11 +89,27 @@ async function main() {
     : undefined;
   const times = await series(runs, executable, []);
   const node = await series(runs, process.execPath, ["-e", "console.log()"]);
+  // NODE_EXTRA_CA_CERTS makes Node load a CA bundle at every start, before any of our code runs:
+  // when it is set, also measure without it, as most hosts run.
+  let withoutExtraCa;
+  if (env.NODE_EXTRA_CA_CERTS) {
+    const clean = { ...env };
+    delete clean.NODE_EXTRA_CA_CERTS;
+    withoutExtraCa = {
+      provider: await series(runs, executable, [], undefined, clean),
+      node: await series(runs, process.execPath, ["-e", "console.log()"], undefined, clean),
+    };
+  }
   process.stdout.write(
     `provider start-up, spawn → handshake line (${path.relative(root, executable)}, ${runs} runs each):\n` +
       `  provider                     ${summary(times)}\n` +
       (noCache ? `  first start, no code cache   ${summary(noCache)}   (5 runs)\n` : "") +
       `  bare node -e (reference)     ${summary(node)}\n` +
+      (withoutExtraCa
+        ? `  without NODE_EXTRA_CA_CERTS=${env.NODE_EXTRA_CA_CERTS}:\n` +
+          `  provider                     ${summary(withoutExtraCa.provider)}\n` +
+          `  bare node -e (reference)     ${summary(withoutExtraCa.node)}\n`
+        : "") +
       `  load average ${os
         .loadavg()
         .map((l) => l.toFixed(2))
