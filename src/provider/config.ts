@@ -6,7 +6,7 @@ import { parseBoolText } from "../util/bool";
 import { parseDuration } from "../util/duration";
 import type { GuestCredentials } from "../vcenter/credentials";
 import { type CtyValue, isUnknown } from "./codec/cty";
-import { attr, errorDiag } from "./diagnostics";
+import { attr, errorDiag, hasErrors } from "./diagnostics";
 import type { Diagnostic } from "./protocol/types";
 
 /** The decoded value of an object-typed block. */
@@ -128,7 +128,7 @@ export function resolveProviderSettings(
       );
     }
   }
-  if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };
+  if (hasErrors(diagnostics)) return { diagnostics };
   const fromEnv = (name: string): string | undefined =>
     env[name] !== undefined && env[name] !== "" ? env[name] : undefined;
   const server = str(config, "vsphere_server") ?? fromEnv("VSPHERE_SERVER");
@@ -171,7 +171,7 @@ export function resolveProviderSettings(
     password: fromEnv("VSPHERE_GUEST_PASSWORD"),
     samlToken: fromEnv("VSPHERE_GUEST_SAML_TOKEN"),
   });
-  if (diagnostics.some((d) => d.severity === "error")) return { diagnostics };
+  if (hasErrors(diagnostics)) return { diagnostics };
   return {
     settings: {
       server: server!,

@@ -26,10 +26,3 @@ export function parseDuration(text: string): { ms: number } | { error: string } 
   if (total <= 0) return { error: `${JSON.stringify(text)} must be longer than zero` };
   return { ms: Math.round(total) };
 }
-
-/** Like {@link parseDuration} but throws an Error with `field` in the message. */
-export function parseDurationOrThrow(text: string, field: string): number {
-  const result = parseDuration(text);
-  if ("error" in result) throw new Error(`${field} ${result.error}`);
-  return result.ms;
-}
