@@ -19,6 +19,7 @@ import { type Pid, paths, pidToString } from "./paths";
 import { parseEnvelope, parseJsonBody, shapeError } from "./responses";
 import { parseServerAddress, type ServerAddress } from "./server-address";
 import { Session } from "./session";
+import { jitteredDelay, sleep } from "./timing";
 import { CONNECTION_RESET_CODES, Transport, type TransportResponse } from "./transport";
 import type { GuestOperationsReadiness, ProcessInfo, ProcessSpec, ProcessSummary, VmSummary } from "./types";
 import { type WaitOptions, waitForExit } from "./wait";
@@ -436,29 +437,4 @@ export class VCenterClient {
       throw new ApiError(res.statusCode, envelope, { ...options.context, guest: options.guest });
     }
   }
-}
-
-/** Exponential backoff with "equal jitter": half fixed, half random. */
-export function jitteredDelay(attempt: number, baseMs: number, maxMs: number): number {
-  const ceiling = Math.min(maxMs, baseMs * 2 ** attempt);
-  return Math.round(ceiling / 2 + Math.random() * (ceiling / 2));
-}
-
-/** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }

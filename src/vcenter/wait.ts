@@ -6,6 +6,7 @@
 import type { GuestCredentials } from "./credentials";
 import { AbortedError, ApiError, InvalidArgumentError, WaitTimeoutError } from "./errors";
 import { type Pid, pidToString } from "./paths";
+import { sleep } from "./timing";
 import type { ProcessInfo } from "./types";
 
 /** How long and how to wait. */
@@ -76,15 +77,11 @@ export async function waitForExit(
     options.onPoll?.({ info: lastError ? undefined : last, polls, elapsedMs: Date.now() - start });
     if (!lastError && last?.exitCode !== undefined) return last;
     const pause = Math.min(delay, Math.max(0, deadline - Date.now()));
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, pause);
-      function done(): void {
-        clearTimeout(timer);
-        options.signal?.removeEventListener("abort", done);
-        resolve();
-      }
-      options.signal?.addEventListener("abort", done, { once: true });
-    });
+    try {
+      await sleep(pause, options.signal);
+    } catch {
+      throw new AbortedError(what, options.signal?.reason);
+    }
     delay = Math.min(cap, delay * 2);
   }
 }
