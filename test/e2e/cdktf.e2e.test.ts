@@ -3,7 +3,6 @@
  * against the simulator — a passing gate, a failing gate with the construct's message, a running
  * process with and without waiting — and the cdktf CLI's own `synth` and `plan`.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -14,6 +13,7 @@ import { GuestProcess, VsphereguestProvider } from "../../src/constructs";
 import { Simulator } from "../../src/simulator";
 import { VCenterClient } from "../../src/vcenter";
 import { host } from "../helpers/hosts";
+import { runCommand } from "../helpers/run-command";
 import { Workspace } from "../helpers/run-tofu";
 import { vsphereEnv } from "../helpers/with-simulator";
 
@@ -162,25 +162,15 @@ describe("the cdktf example planned by OpenTofu against the simulator", () => {
   }, 180_000);
 });
 
-function runIn(
+async function runIn(
   cwd: string,
   args: string[],
   env: Record<string, string | undefined>,
 ): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(join(ROOT, "node_modules", ".bin", args[0]!), args.slice(1), {
-      cwd,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (d: Buffer) => {
-      output += d.toString();
-    });
-    child.stderr.on("data", (d: Buffer) => {
-      output += d.toString();
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, output }));
+  const r = await runCommand(join(ROOT, "node_modules", ".bin", args[0]!), args.slice(1), {
+    cwd,
+    env,
+    timeoutMs: 170_000,
   });
+  return { code: r.code, output: `${r.stdout}${r.stderr}` };
 }

@@ -3,12 +3,12 @@
  * the implied local mirror (exactly what `vsphere-guest provider install` does for a user), an
  * empty CLI configuration, and a runner for host commands.
  */
-import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "./cli";
 import type { Host } from "./hosts";
+import { runCommand } from "./run-command";
 
 /** The outcome of one host command. */
 export interface HostResult {
@@ -53,39 +53,24 @@ export class Workspace {
   }
 
   /** Runs the host with `args` in the working directory. */
-  run(
+  async run(
     args: string[],
     env: Record<string, string | undefined> = {},
     timeoutMs = 120_000,
   ): Promise<HostResult> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(this.host.bin, args, {
-        cwd: this.dir,
-        env: {
-          PATH: process.env.PATH,
-          HOME: this.home,
-          TF_CLI_CONFIG_FILE: this.cliConfig,
-          TF_IN_AUTOMATION: "1",
-          CHECKPOINT_DISABLE: "1",
-          ...env,
-        },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d: Buffer) => {
-        stdout += d.toString();
-      });
-      child.stderr.on("data", (d: Buffer) => {
-        stderr += d.toString();
-      });
-      const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-      child.on("error", reject);
-      child.on("close", (code) => {
-        clearTimeout(timer);
-        resolve({ code, stdout, stderr, output: `${stdout}\n${stderr}` });
-      });
+    const { code, stdout, stderr } = await runCommand(this.host.bin, args, {
+      cwd: this.dir,
+      env: {
+        PATH: process.env.PATH,
+        HOME: this.home,
+        TF_CLI_CONFIG_FILE: this.cliConfig,
+        TF_IN_AUTOMATION: "1",
+        CHECKPOINT_DISABLE: "1",
+        ...env,
+      },
+      timeoutMs,
     });
+    return { code, stdout, stderr, output: `${stdout}\n${stderr}` };
   }
 
   /** `init`, offline: the provider can only come from the local mirror. */
