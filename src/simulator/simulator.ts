@@ -19,7 +19,7 @@ import type { RequestContext, SimulatorState } from "./context";
 import { Counters, type SimulatorCounters } from "./counters";
 import { checkFaultRule, FaultInjector, type FaultRule, faultAnswer } from "./faults";
 import { HANDLERS, needsSession } from "./handlers/registry";
-import { defaultInventory, loadInventory, type PowerState } from "./inventory";
+import { defaultInventory, type InventoryVm, loadInventory } from "./inventory";
 import { type ResolvedSimulatorOptions, resolveOptions, type SimulatorOptions } from "./options";
 import { readBody } from "./request-body";
 import { ApiError, replyForException, writeReply } from "./responses";
@@ -28,14 +28,10 @@ import { SessionStore } from "./sessions";
 import { VirtualMachine, type VmStatePatch } from "./virtual-machine";
 
 /** One VM in {@link SimulatorDescription}. */
-export interface SimulatorVmDescription {
-  vm: string;
-  name: string;
-  power_state: PowerState;
-  tools_running: boolean;
-  guest_user: string;
-  guest_password: string;
-}
+export type SimulatorVmDescription = Pick<
+  InventoryVm,
+  "vm" | "name" | "power_state" | "tools_running" | "guest_user" | "guest_password"
+>;
 
 /** What the CLI prints about a running simulator (snake_case: it is output for users and scripts). */
 export interface SimulatorDescription {
