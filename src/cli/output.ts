@@ -19,9 +19,12 @@ export function toJson(value: unknown, indent?: number): string {
   return text.replace(/"\\u0000big(\d+)\\u0000"/g, (_m, i: string) => marks[Number(i)]!);
 }
 
+/** A process Info in the API's wire form, with an exit code beyond 2^53 kept as an exact bigint. */
+export type PrintedProcessInfo = Omit<WireProcessInfo, "exit_code"> & { exit_code?: number | bigint };
+
 /** A process Info in the API's wire form. */
-export function infoToWire(info: ProcessInfo): WireProcessInfo {
-  const wire: WireProcessInfo = {
+export function infoToWire(info: ProcessInfo): PrintedProcessInfo {
+  const wire: PrintedProcessInfo = {
     name: info.name,
     owner: info.owner,
     command: info.command,

@@ -5,6 +5,16 @@
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
+/**
+ * The longest duration accepted: 2^31-1 ms (about 24.8 days), the most a Node.js timer holds.
+ * Longer values are refused when parsed, naming this maximum, rather than failing at once or
+ * throwing in a timer later.
+ */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
+
+/** {@link MAX_DURATION_MS} as users write it (the largest whole-second duration under it). */
+export const MAX_DURATION_TEXT = "596h31m23s";
+
 /** Parses a duration into milliseconds, or returns an error message naming what is allowed. */
 export function parseDuration(text: string): { ms: number } | { error: string } {
   const trimmed = text.trim();
@@ -24,5 +34,12 @@ export function parseDuration(text: string): { ms: number } | { error: string } 
     index = re.lastIndex;
   }
   if (total <= 0) return { error: `${JSON.stringify(text)} must be longer than zero` };
-  return { ms: Math.round(total) };
+  const ms = Math.round(total);
+  if (ms < 1) return { error: `${JSON.stringify(text)} is shorter than the shortest duration, 1ms` };
+  if (!(ms <= MAX_DURATION_MS)) {
+    return {
+      error: `${JSON.stringify(text)} is longer than the longest duration allowed, ${MAX_DURATION_TEXT} (about 24 days, what a timer can hold)`,
+    };
+  }
+  return { ms };
 }

@@ -3,6 +3,7 @@
  * Processes operations, the readiness check, VM lookup by name, and waiting for a process to exit.
  */
 import { readFileSync } from "node:fs";
+import { Answer } from "./answer";
 import { type GuestCredentials, toWireCredentials } from "./credentials";
 import {
   AbortedError,
@@ -16,10 +17,10 @@ import {
   type VsphereGuestError,
 } from "./errors";
 import { type Pid, paths, pidToString } from "./paths";
-import { parseEnvelope, parseJsonBody, shapeError } from "./responses";
+import { parseEnvelope, parseJsonBody } from "./responses";
 import { parseServerAddress, type ServerAddress } from "./server-address";
 import { Session } from "./session";
-import { jitteredDelay, sleep } from "./timing";
+import { jitteredDelay, MAX_TIMER_MS, sleep } from "./timing";
 import { CONNECTION_RESET_CODES, Transport, type TransportResponse } from "./transport";
 import type { GuestOperationsReadiness, ProcessInfo, ProcessSpec, ProcessSummary, VmSummary } from "./types";
 import { type WaitOptions, waitForExit } from "./wait";
@@ -87,6 +88,9 @@ interface CallOptions {
 
 const VERSION = "0.1.0";
 
+/** The power states `GET /api/vcenter/vm` may report. */
+const VM_POWER_STATES = ["POWERED_ON", "POWERED_OFF", "SUSPENDED"] as const;
+
 /** The API client. Create one per vCenter and call {@link VCenterClient.close} when done. */
 export class VCenterClient {
   /** The parsed server address. */
@@ -112,6 +116,16 @@ export class VCenterClient {
         `no password was given for vCenter user ${JSON.stringify(options.user)}`,
         "set password / --password / VSPHERE_PASSWORD",
       );
+    }
+    for (const field of ["connectTimeoutMs", "requestTimeoutMs"] as const) {
+      const value = options[field];
+      if (value !== undefined && !(Number.isFinite(value) && value >= 1 && value <= MAX_TIMER_MS)) {
+        throw new InvalidArgumentError(
+          field,
+          `${field} ${value} is not a duration from 1 ms to ${MAX_TIMER_MS} ms (about 24 days, what a timer can hold)`,
+          `give ${field} in milliseconds within that range`,
+        );
+      }
     }
     let ca = options.ca;
     if (options.caFile !== undefined && options.caFile !== "") {
@@ -179,13 +193,15 @@ export class VCenterClient {
       idempotent: true,
       signal,
     });
-    const body = parseJsonBody(res);
-    if (!Array.isArray(body)) throw shapeError("list VMs", res, "expected an array");
-    return body.map((item: Record<string, unknown>) => ({
-      vm: String(item.vm),
-      name: String(item.name),
-      powerState: String(item.power_state),
-    }));
+    const answer = new Answer("list VMs", res);
+    return answer.array(parseJsonBody(res)).map((element, i) => {
+      const item = answer.object(element, `[${i}]`);
+      return {
+        vm: answer.string(item, "vm", `[${i}].vm`, { nonEmpty: true }),
+        name: answer.string(item, "name", `[${i}].name`),
+        powerState: answer.oneOf(item, "power_state", VM_POWER_STATES, `[${i}].power_state`),
+      };
+    });
   }
 
   /** The managed object id of the one VM with exactly this name; a {@link VmLookupError} otherwise. */
@@ -212,13 +228,11 @@ export class VCenterClient {
       idempotent: true,
       signal,
     });
-    const body = parseJsonBody(res) as Record<string, unknown> | null;
-    if (body === null || typeof body !== "object" || typeof body.guest_operations_ready !== "boolean") {
-      throw shapeError("guest operations", res, "expected guest_operations_ready");
-    }
+    const answer = new Answer(`check guest operations of VM ${vm}`, res);
+    const body = answer.object(parseJsonBody(res));
     return {
-      guestOperationsReady: body.guest_operations_ready,
-      interactiveGuestOperationsReady: body.interactive_guest_operations_ready === true,
+      guestOperationsReady: answer.boolean(body, "guest_operations_ready"),
+      interactiveGuestOperationsReady: answer.boolean(body, "interactive_guest_operations_ready"),
     };
   }
 
@@ -250,10 +264,7 @@ export class VCenterClient {
       idempotent: false,
       signal,
     });
-    const pid = parseJsonBody(res);
-    if (typeof pid !== "number" && typeof pid !== "bigint")
-      throw shapeError("create", res, "expected the pid as a number");
-    return pid;
+    return new Answer(`create in VM ${vm}`, res).pidValue(parseJsonBody(res), "pid");
   }
 
   /** Reads one process (`get`): with `finished`/`exitCode` once a process started through the API has ended. */
@@ -273,23 +284,18 @@ export class VCenterClient {
       idempotent: true,
       signal,
     });
-    const body = parseJsonBody(res) as Record<string, unknown> | null;
-    if (
-      body === null ||
-      typeof body !== "object" ||
-      typeof body.name !== "string" ||
-      typeof body.started !== "string"
-    ) {
-      throw shapeError("get", res, "expected name and started");
-    }
+    const answer = new Answer(`get process ${pidText} in VM ${vm}`, res);
+    const body = answer.object(parseJsonBody(res));
     const info: ProcessInfo = {
-      name: body.name,
-      owner: String(body.owner ?? ""),
-      command: String(body.command ?? ""),
-      started: body.started,
+      name: answer.string(body, "name"),
+      owner: answer.string(body, "owner"),
+      command: answer.string(body, "command"),
+      started: answer.dateTime(body, "started"),
     };
-    if (typeof body.finished === "string") info.finished = body.finished;
-    if (body.exit_code !== undefined && body.exit_code !== null) info.exitCode = Number(body.exit_code);
+    const finished = answer.optionalDateTime(body, "finished");
+    if (finished !== undefined) info.finished = finished;
+    const exitCode = answer.optionalInt64(body, "exit_code");
+    if (exitCode !== undefined) info.exitCode = exitCode;
     return info;
   }
 
@@ -308,15 +314,17 @@ export class VCenterClient {
       idempotent: true,
       signal,
     });
-    const body = parseJsonBody(res);
-    if (!Array.isArray(body)) throw shapeError("list", res, "expected an array");
-    return body.map((p: Record<string, unknown>) => ({
-      pid: p.pid as Pid,
-      name: String(p.name ?? ""),
-      owner: String(p.owner ?? ""),
-      command: String(p.command ?? ""),
-      started: String(p.started ?? ""),
-    }));
+    const answer = new Answer(`list processes of VM ${vm}`, res);
+    return answer.array(parseJsonBody(res)).map((element, i) => {
+      const p = answer.object(element, `[${i}]`);
+      return {
+        pid: answer.pidValue(p.pid, `[${i}].pid`),
+        name: answer.string(p, "name", `[${i}].name`),
+        owner: answer.string(p, "owner", `[${i}].owner`),
+        command: answer.string(p, "command", `[${i}].command`),
+        started: answer.dateTime(p, "started", `[${i}].started`),
+      };
+    });
   }
 
   /** Terminates a process (`delete`: TERM, then KILL on POSIX guests). */

@@ -59,12 +59,3 @@ export function parseEnvelope(res: TransportResponse): WireError {
   }
   return { error_type: "ERROR", messages: [] };
 }
-
-/** Throws a {@link BadResponseError} naming the field when a body does not have the API's shape. */
-export function shapeError(what: string, res: TransportResponse, detail: string): BadResponseError {
-  return new BadResponseError(
-    `vCenter's answer to ${what} has an unexpected shape: ${detail}`,
-    res.statusCode,
-    res.contentType,
-  );
-}

@@ -3,9 +3,10 @@
  * call (concurrent callers wait for the same login), re-established at most once per call when
  * it expired, and deleted on close.
  */
+import { Answer } from "./answer";
 import { AbortedError, ApiError, BadResponseError, LoginError } from "./errors";
-import { parseEnvelope } from "./responses";
-import type { Transport } from "./transport";
+import { parseEnvelope, parseJsonBody } from "./responses";
+import type { Transport, TransportResponse } from "./transport";
 import { SESSION_HEADER } from "./wire";
 
 /** Counts a test or a benchmark can read. */
@@ -88,19 +89,7 @@ export class Session {
       headers: { authorization: `Basic ${basic}` },
     });
     if (res.statusCode === 201 || res.statusCode === 200) {
-      let token: unknown;
-      try {
-        token = JSON.parse(res.text);
-      } catch {
-        token = undefined;
-      }
-      if (typeof token !== "string" || token === "") {
-        throw new BadResponseError(
-          `vCenter answered the login with HTTP ${res.statusCode} but no session token`,
-          res.statusCode,
-          res.contentType,
-        );
-      }
+      const token = readToken(res);
       this.token = token;
       this.stats.logins++;
       return token;
@@ -131,4 +120,31 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): 
       },
     );
   });
+}
+
+/**
+ * The session token of a login answer: a JSON string that can travel in an HTTP header (visible
+ * ASCII, no spaces), never empty.
+ */
+function readToken(res: TransportResponse): string {
+  let body: unknown;
+  try {
+    body = parseJsonBody(res);
+  } catch {
+    throw new BadResponseError(
+      `vCenter answered the login with HTTP ${res.statusCode} but no session token`,
+      res.statusCode,
+      res.contentType,
+    );
+  }
+  const answer = new Answer("login", res);
+  if (typeof body !== "string") throw answer.invalid("session token", body, "is not a string");
+  if (!/^[\x21-\x7e]{1,4096}$/.test(body)) {
+    throw answer.invalid(
+      "session token",
+      body,
+      body === "" ? "is empty" : "is not a header-safe token (visible ASCII, at most 4096 characters)",
+    );
+  }
+  return body;
 }

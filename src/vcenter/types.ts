@@ -13,8 +13,11 @@ export interface ProcessInfo {
   started: string;
   /** End time, ISO 8601; only for processes started through the API that ended less than ~5 minutes ago. */
   finished?: string;
-  /** Exit code; only for processes started through the API that ended less than ~5 minutes ago. */
-  exitCode?: number;
+  /**
+   * Exit code (an int64: a `bigint` beyond 2^53, exact); only for processes started through the
+   * API that ended less than ~5 minutes ago.
+   */
+  exitCode?: number | bigint;
 }
 
 /** A guest process as `list` describes it (never with an exit code). */
@@ -45,7 +48,7 @@ export interface VmSummary {
   /** Managed object id, like `vm-42`. */
   vm: string;
   name: string;
-  powerState: string;
+  powerState: "POWERED_ON" | "POWERED_OFF" | "SUSPENDED";
 }
 
 /** Whether guest operations can run now. */

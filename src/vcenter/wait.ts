@@ -6,7 +6,7 @@
 import type { GuestCredentials } from "./credentials";
 import { AbortedError, ApiError, InvalidArgumentError, WaitTimeoutError } from "./errors";
 import { type Pid, pidToString } from "./paths";
-import { sleep } from "./timing";
+import { MAX_TIMER_MS, sleep } from "./timing";
 import type { ProcessInfo } from "./types";
 
 /** How long and how to wait. */
@@ -59,16 +59,18 @@ export async function waitForExit(
     const remaining = deadline - Date.now();
     if (remaining <= 0)
       throw new WaitTimeoutError(vm, pidText, timeoutMs, last, last ? undefined : lastError);
-    // One poll may not outlive the deadline: a hung request ends with the wait.
-    const pollSignal = options.signal
-      ? AbortSignal.any([options.signal, AbortSignal.timeout(remaining)])
-      : AbortSignal.timeout(remaining);
+    // One poll may not outlive the deadline: a hung request ends with the wait. A timer holds at
+    // most 2^31-1 ms, so a longer wait bounds each poll by that and checks the deadline again.
+    const pollLimit = AbortSignal.timeout(Math.min(remaining, MAX_TIMER_MS));
+    const pollSignal = options.signal ? AbortSignal.any([options.signal, pollLimit]) : pollLimit;
     try {
       last = await reader.getProcess(vm, pidText, credentials, pollSignal);
       lastError = undefined;
     } catch (error) {
       if (options.signal?.aborted) throw new AbortedError(what, options.signal.reason);
-      if (pollSignal.aborted) throw new WaitTimeoutError(vm, pidText, timeoutMs, last, lastError);
+      if (pollSignal.aborted && deadline - Date.now() <= 0)
+        throw new WaitTimeoutError(vm, pidText, timeoutMs, last, lastError);
+      if (pollSignal.aborted) continue;
       if (!(error instanceof ApiError && error.errorType === "SERVICE_UNAVAILABLE")) throw error;
       // Tools is (re)starting: keep waiting until the deadline.
       lastError = error;

@@ -158,7 +158,7 @@ async function waitAndReport(
   progress.done();
   io.stdout.write(`${toJson(infoToWire(info), 2)}\n`);
   const code = info.exitCode ?? 1;
-  return code >= 0 && code <= 255 ? code : 1;
+  return code >= 0 && code <= 255 ? Number(code) : 1;
 }
 
 function requirePid(value: string | boolean | string[] | undefined, command: string): string {
