@@ -11,3 +11,19 @@ export class UsageError extends Error {
     this.name = "UsageError";
   }
 }
+
+/** The reason the CLI's AbortSignal carries when a signal interrupted it. */
+export class Interrupted extends Error {
+  constructor(
+    /** The signal received. */
+    readonly signal: "SIGINT" | "SIGTERM",
+  ) {
+    super(`interrupted by ${signal}`);
+    this.name = "Interrupted";
+  }
+}
+
+/** The conventional exit code of a process ended by `signal`: 128 + its number (130, 143). */
+export function interruptedExitCode(signal: "SIGINT" | "SIGTERM"): number {
+  return signal === "SIGTERM" ? 143 : 130;
+}

@@ -1,7 +1,7 @@
 /** The `vsphere-guest` command line: dispatches to the commands and turns errors into one line. */
 import { VsphereGuestError } from "../vcenter/errors";
 import type { CommandIo } from "./commands/io";
-import { UsageError } from "./errors";
+import { Interrupted, interruptedExitCode, UsageError } from "./errors";
 
 const VERSION = "0.1.0";
 
@@ -49,7 +49,10 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
   }
 }
 
-/** Writes one clear line for an error and returns the exit code: 2 for usage, 130 for Ctrl-C, else 1. */
+/**
+ * Writes one clear line for an error and returns the exit code: 2 for usage, 130 for SIGINT
+ * (Ctrl-C), 143 for SIGTERM, else 1.
+ */
 export function reportError(error: unknown, io: CommandIo): number {
   if (error instanceof UsageError) {
     const help = error.command ? `vsphere-guest ${error.command} --help` : "vsphere-guest --help";
@@ -58,7 +61,9 @@ export function reportError(error: unknown, io: CommandIo): number {
   }
   if (error instanceof VsphereGuestError) {
     io.stderr.write(`vsphere-guest: ${error.message}\n`);
-    return error.code === "VSG_ERR_ABORTED" ? 130 : 1;
+    if (error.code !== "VSG_ERR_ABORTED") return 1;
+    const reason: unknown = io.signal.reason;
+    return interruptedExitCode(reason instanceof Interrupted ? reason.signal : "SIGINT");
   }
   const message = error instanceof Error ? error.message : String(error);
   io.stderr.write(`vsphere-guest: ${message}\n`);
@@ -70,9 +75,10 @@ export function reportError(error: unknown, io: CommandIo): number {
 /** Entry point used by `bin/vsphere-guest`. */
 export function run(): void {
   const controller = new AbortController();
-  const stop = (): void => controller.abort(new Error("interrupted"));
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
+  // SIGINT (Ctrl-C) and SIGTERM (timeout, CI runners, container stops) cancel what is running;
+  // the command then logs out of vCenter and exits 130 or 143.
+  process.once("SIGINT", () => controller.abort(new Interrupted("SIGINT")));
+  process.once("SIGTERM", () => controller.abort(new Interrupted("SIGTERM")));
   main(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,

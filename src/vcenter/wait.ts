@@ -57,20 +57,23 @@ export async function waitForExit(
   for (;;) {
     if (options.signal?.aborted) throw new AbortedError(what, options.signal.reason);
     const remaining = deadline - Date.now();
-    if (remaining <= 0)
+    if (remaining <= 0 && polls > 0)
       throw new WaitTimeoutError(vm, pidText, timeoutMs, last, last ? undefined : lastError);
-    // One poll may not outlive the deadline: a hung request ends with the wait. A timer holds at
-    // most 2^31-1 ms, so a longer wait bounds each poll by that and checks the deadline again.
-    const pollLimit = AbortSignal.timeout(Math.min(remaining, MAX_TIMER_MS));
-    const pollSignal = options.signal ? AbortSignal.any([options.signal, pollLimit]) : pollLimit;
+    // The first poll always runs to its answer (bounded by the request timeout only): a process
+    // that has already exited is returned whatever the timeout. Later polls may not outlive the
+    // deadline, so a hung request ends with the wait; a timer holds at most 2^31-1 ms, so a longer
+    // wait bounds each poll by that and checks the deadline again.
+    const pollLimit = polls === 0 ? undefined : AbortSignal.timeout(Math.min(remaining, MAX_TIMER_MS));
+    const signals = [options.signal, pollLimit].filter((s): s is AbortSignal => s !== undefined);
+    const pollSignal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
     try {
       last = await reader.getProcess(vm, pidText, credentials, pollSignal);
       lastError = undefined;
     } catch (error) {
       if (options.signal?.aborted) throw new AbortedError(what, options.signal.reason);
-      if (pollSignal.aborted && deadline - Date.now() <= 0)
+      if (pollLimit?.aborted && deadline - Date.now() <= 0)
         throw new WaitTimeoutError(vm, pidText, timeoutMs, last, lastError);
-      if (pollSignal.aborted) continue;
+      if (pollLimit?.aborted) continue;
       if (!(error instanceof ApiError && error.errorType === "SERVICE_UNAVAILABLE")) throw error;
       // Tools is (re)starting: keep waiting until the deadline.
       lastError = error;
