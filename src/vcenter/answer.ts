@@ -86,7 +86,7 @@ export class Answer {
       `vCenter's answer to ${this.operation} ${what}`,
       this.res.statusCode,
       this.res.contentType,
-      "vCenter (or something between it and this client) sent a value the API does not allow; nothing was assumed in its place. Check the server address points at vCenter's API, and report the answer to its administrator",
+      "nothing was assumed in its place: check that the server address points at vCenter's API (not a proxy), and report the answer to vCenter's administrator",
     );
   }
 

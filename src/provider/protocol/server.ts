@@ -56,8 +56,8 @@ export interface ServeOptions {
   /** Logger for the server and its RPCs. @default the provider's `log` */
   logger?: Logger;
   /**
-   * Take over the process: ignore SIGINT (the host handles Ctrl-C and calls StopProvider), exit
-   * when the parent process is gone or stderr breaks, and send anything written to stdout after
+   * Take over the process: ignore SIGINT (the host handles Ctrl-C and calls StopProvider), treat
+   * SIGTERM as StopProvider followed by a shutdown, exit when the parent process is gone or stderr breaks, and send anything written to stdout after
    * the handshake into the log instead.
    * @default true when `exit` is not given
    */
@@ -82,6 +82,11 @@ export interface PluginServer {
 
 /** Longest wait for in-flight calls to finish after Shutdown before exiting anyway. */
 const SHUTDOWN_GRACE_MS = 1000;
+/**
+ * After SIGTERM, how long the host has to call Shutdown (it usually does within milliseconds,
+ * once the cancelled reads have answered) before the provider logs out and exits by itself.
+ */
+const SIGTERM_GRACE_MS = 3000;
 /** How often to check that the host is still our parent. */
 const PARENT_POLL_MS = 2000;
 
@@ -219,6 +224,28 @@ export async function serve(
         }),
       );
   };
+
+  if (manageProcess) {
+    // SIGTERM (GNU timeout, CI runners and container stops signal the whole process group, the
+    // host included) is handled like StopProvider: waits are cancelled at once, so reads in flight
+    // answer "Interrupted" and the host reports a clean interruption. The host then calls
+    // Shutdown, which logs out of vCenter and exits; should it not, we do the same ourselves.
+    const onSigterm = (): void => {
+      if (shuttingDown) return;
+      logger.info("SIGTERM received: cancelling reads in flight, then logging out of vCenter");
+      Promise.resolve()
+        .then(() => provider.stopProvider?.())
+        .catch((err: unknown) => logger.warn("stopping the provider failed", { error: String(err) }));
+      const fallback = setTimeout(() => {
+        logger.info("the host did not shut the provider down after SIGTERM; exiting");
+        shutdown();
+      }, SIGTERM_GRACE_MS);
+      fallback.unref();
+      cleanup.push(() => clearTimeout(fallback));
+    };
+    // Never removed: a second SIGTERM during shutdown must not kill the logout half-way.
+    process.on("SIGTERM", onSigterm);
+  }
 
   const providerSvc = providerService(provider, {
     logger,
