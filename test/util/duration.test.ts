@@ -1,4 +1,4 @@
-import { parseDuration } from "../../src/util/duration";
+import { MAX_DURATION_MS, MAX_DURATION_TEXT, parseDuration } from "../../src/util/duration";
 import { shellJoin, shellQuote } from "../../src/util/shell-quote";
 
 describe("parseDuration", () => {
@@ -22,6 +22,38 @@ describe("parseDuration", () => {
   ])("refuses %j", (text, message) => {
     const result = parseDuration(text);
     expect("error" in result && result.error).toContain(message);
+  });
+});
+
+describe("parseDuration at the edges of what a timer holds", () => {
+  it.each([
+    ["596h31m23s", 2_147_483_000],
+    ["596h31m23.647s", 2 ** 31 - 1],
+    ["2147483647ms", 2 ** 31 - 1],
+    ["1ms", 1],
+    ["0.5ms", 1],
+  ])("accepts %s (%i ms)", (text, ms) => {
+    expect(parseDuration(text)).toEqual({ ms });
+  });
+
+  it.each([
+    ["2147483648ms", "longer than the longest duration allowed, 596h31m23s"],
+    ["596h31m24s", "longer than the longest duration allowed, 596h31m23s"],
+    ["597h", "longer than the longest duration allowed, 596h31m23s"],
+    ["36000000m", "longer than the longest duration allowed, 596h31m23s"],
+    ["99999999999999999999999999h", "longer than the longest duration allowed, 596h31m23s"],
+    [`${"9".repeat(400)}h`, "longer than the longest duration allowed, 596h31m23s"],
+    ["0.4ms", "shorter than the shortest duration, 1ms"],
+    ["0.0001s", "shorter than the shortest duration, 1ms"],
+  ])("refuses %s", (text, message) => {
+    const result = parseDuration(text);
+    expect("error" in result && result.error).toContain(message);
+  });
+
+  it("names the maximum it advertises as accepted", () => {
+    expect(MAX_DURATION_MS).toBe(2 ** 31 - 1);
+    const max = parseDuration(MAX_DURATION_TEXT);
+    expect("ms" in max && max.ms).toBeLessThanOrEqual(MAX_DURATION_MS);
   });
 });
 
