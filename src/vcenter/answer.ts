@@ -51,7 +51,9 @@ function int64Problem(value: unknown): string | undefined {
   // Integers beyond 2^53 arrive as bigints (see json.ts); a double here came from an exponent
   // or a fraction and cannot be trusted to be exact.
   if (!Number.isSafeInteger(value))
-    return value < -(2 ** 63) || value >= 2 ** 63 ? "is beyond the int64 range" : "is not an exact integer";
+    return value < -(2 ** 63) || value >= 2 ** 63
+      ? "is beyond the int64 range"
+      : "is not written as an exact integer";
   return undefined;
 }
 

@@ -26,7 +26,7 @@ const USAGE: Record<string, string> = {
   list: "vsphere-guest process list (--vm VM | --vm-name NAME)\n\nPrints the guest's processes as a JSON array (pid, name, owner, command, started).",
   start:
     "vsphere-guest process start (--vm VM | --vm-name NAME) [--cwd DIR] [--env K=V]... [--arguments STRING] -- PATH [ARGS...]\n\nStarts PATH in the guest and prints its pid. ARGS are quoted for a POSIX shell and joined into the\none arguments string of the API; --arguments passes that string as it is instead. --env replaces the\nprocess's whole environment.",
-  wait: "vsphere-guest process wait (--vm VM | --vm-name NAME) --pid PID [--timeout 10m]\n\nWaits for the process to exit, prints its final Info as JSON and exits with its exit code\n(codes outside 0-255 exit 1). A timeout exits 124. Progress shows on a terminal's stderr only.",
+  wait: "vsphere-guest process wait (--vm VM | --vm-name NAME) --pid PID [--timeout 10m]\n\nWaits for the process to exit, prints its final Info as JSON and exits with its exit code\n(codes outside 0-255 exit 1). A timeout exits 124; Ctrl-C (SIGINT) exits 130 and SIGTERM 143,\nafter logging out of vCenter. --timeout goes from 1ms to 596h31m23s. Progress shows on a\nterminal's stderr only.",
   run: "vsphere-guest process run (--vm VM | --vm-name NAME) [--cwd DIR] [--env K=V]... [--timeout 10m] -- PATH [ARGS...]\n\nstart, then wait: prints the final Info and exits with the process's exit code.",
   kill: "vsphere-guest process kill (--vm VM | --vm-name NAME) --pid PID\n\nTerminates the process (TERM, then KILL on Linux guests).",
 };
