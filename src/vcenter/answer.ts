@@ -88,7 +88,20 @@ export class Answer {
       `vCenter's answer to ${this.operation} ${what}`,
       this.res.statusCode,
       this.res.contentType,
-      "nothing was assumed in its place: check that the server address points at vCenter's API (not a proxy), and report the answer to vCenter's administrator",
+      "no value was assumed in its place; check that the server address points at vCenter's API (not a proxy) and report the answer to vCenter's administrator",
+    );
+  }
+
+  /**
+   * The error for a secret `field` (the session token): says what is wrong with it, but never
+   * shows its value, which may be a working credential.
+   */
+  invalidSecret(field: string, problem: string): BadResponseError {
+    return new BadResponseError(
+      `vCenter's answer to ${this.operation} has an invalid ${field}: it ${problem} (its value is not shown: it is a secret)`,
+      this.res.statusCode,
+      this.res.contentType,
+      "check that the server address points at vCenter's API (not a proxy)",
     );
   }
 

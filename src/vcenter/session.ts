@@ -138,12 +138,18 @@ function readToken(res: TransportResponse): string {
     );
   }
   const answer = new Answer("login", res);
-  if (typeof body !== "string") throw answer.invalid("session token", body, "is not a string");
-  if (!/^[\x21-\x7e]{1,4096}$/.test(body)) {
-    throw answer.invalid(
+  if (typeof body !== "string") {
+    throw answer.invalidSecret(
       "session token",
-      body,
-      body === "" ? "is empty" : "is not a header-safe token (visible ASCII, at most 4096 characters)",
+      `is ${body === null ? "null" : Array.isArray(body) ? "an array" : `${typeof body === "object" ? "an" : "a"} ${typeof body}`}, not a string`,
+    );
+  }
+  if (!/^[\x21-\x7e]{1,4096}$/.test(body)) {
+    throw answer.invalidSecret(
+      "session token",
+      body === ""
+        ? "is empty"
+        : `is not a header-safe token (visible ASCII, at most 4096 characters; this one has ${body.length})`,
     );
   }
   return body;

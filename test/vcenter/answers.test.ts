@@ -336,9 +336,9 @@ describe("vCenter's answers are validated, never coerced", () => {
 describe("the session token of a login answer", () => {
   it.each([
     ['""', "is empty"],
-    ["123", "is not a string"],
-    ["null", "is not a string"],
-    ['{"value":"abc"}', "is not a string"],
+    ["123", "is a number, not a string"],
+    ["null", "is null, not a string"],
+    ['{"value":"abc"}', "is an object, not a string"],
     ['"a b"', "is not a header-safe token"],
     ['"abc\\r\\nx-injected: 1"', "is not a header-safe token"],
     [JSON.stringify("x".repeat(5000)), "is not a header-safe token"],
@@ -354,6 +354,9 @@ describe("the session token of a login answer", () => {
         expect(error.message.length).toBeLessThan(600);
         expect(error.message).not.toContain("\r");
         expect(error.message).not.toContain(sim.password);
+        // The token may be a working credential: never echoed.
+        expect(error.message).toContain("its value is not shown");
+        for (const part of ["abc", "a b", "xxxxxxxx"]) expect(error.message).not.toContain(part);
       } finally {
         await client.close();
       }

@@ -57,8 +57,8 @@ export interface ServeOptions {
   logger?: Logger;
   /**
    * Take over the process: ignore SIGINT (the host handles Ctrl-C and calls StopProvider), treat
-   * SIGTERM as StopProvider followed by a shutdown, exit when the parent process is gone or stderr breaks, and send anything written to stdout after
-   * the handshake into the log instead.
+   * SIGTERM as StopProvider followed by a shutdown, exit when the parent process is gone or
+   * stderr breaks, and send anything written to stdout after the handshake into the log instead.
    * @default true when `exit` is not given
    */
   manageProcess?: boolean;
