@@ -1,8 +1,9 @@
 /**
- * Real hosts (tofu 1.6.3, tofu 1.12.6, terraform 1.5.7) against the simulator: a malformed answer is a diagnostic naming the field (not
- * gRPC INTERNAL), an exit code beyond 2^53 reaches the plan, state and outputs digit for digit,
- * durations beyond a timer's reach are refused at validate, and SIGTERM to the whole process group
- * during a waiting plan is a clean interruption that logs out of vCenter.
+ * Real hosts (tofu 1.6.3, tofu 1.12.6, terraform 1.5.7) against the simulator: a malformed answer
+ * is a diagnostic naming the field (not gRPC INTERNAL), an exit code beyond 2^53 reaches the plan,
+ * state and outputs digit for digit, durations beyond a timer's reach are refused at validate, and
+ * SIGTERM to the whole process group during a waiting plan is a clean interruption that logs out
+ * of vCenter.
  */
 import { spawn } from "node:child_process";
 import { Simulator } from "../../src/simulator";
