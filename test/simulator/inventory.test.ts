@@ -68,6 +68,8 @@ describe("simulator inventory", () => {
       cpu_count: 2,
       memory_size_MiB: 4096,
       processes: [],
+      guest_os_family: "LINUX",
+      guest_denied_paths: [],
     });
     expect(input.vms[0]).not.toHaveProperty("cpu_count");
   });
