@@ -3,7 +3,7 @@
  * Processes operations, the readiness check, VM lookup by name, and waiting for a process to exit.
  */
 import { readFileSync } from "node:fs";
-import type { Readable, Writable } from "node:stream";
+import type { Readable } from "node:stream";
 import { type GuestCredentials, toWireCredentials } from "./credentials";
 import {
   AbortedError,
@@ -603,7 +603,7 @@ export class VCenterClient {
     vm: string,
     credentials: GuestCredentials,
     path: string,
-    sink: Writable,
+    sink: NodeJS.WritableStream,
     options: Omit<DownloadOptions, "onLimit"> = {},
   ): Promise<number> {
     const maxBytes = options.maxBytes === undefined ? undefined : checkLimit(options.maxBytes);

@@ -6,7 +6,7 @@
  * download is bounded by the caller's limit. Transfer requests are never retried: the URL is
  * single-use.
  */
-import type { Readable, Writable } from "node:stream";
+import type { Readable } from "node:stream";
 import { Agent, type Dispatcher } from "undici";
 import {
   AbortedError,
@@ -98,7 +98,7 @@ export class FileTransfers {
   async pipe(
     url: URL,
     target: TransferTarget,
-    sink: Writable,
+    sink: NodeJS.WritableStream,
     maxBytes: number | undefined,
     signal?: AbortSignal,
   ): Promise<number> {
@@ -291,7 +291,7 @@ function discard(body: NodeJS.ReadableStream & { destroy(): void }): void {
   body.destroy();
 }
 
-function drained(sink: Writable, signal?: AbortSignal): Promise<void> {
+function drained(sink: NodeJS.WritableStream, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const done = (): void => {
       sink.off("drain", done);

@@ -123,4 +123,6 @@ export interface RunScriptOptions extends RunCapturedOptions {
    * guests the script runs as a `.cmd` batch file
    */
   interpreter?: string;
+  /** Arguments passed to the script (quoted for the guest's shell). @default none */
+  args?: readonly string[];
 }

@@ -8,7 +8,15 @@
 import type { VCenterClient } from "./client";
 import type { GuestCredentials } from "./credentials";
 import { AbortedError, GuestFileNotFoundError, InvalidArgumentError, WaitTimeoutError } from "./errors";
-import { type GuestCommand, guestJoin, posixCommandLine, posixQuote, wrapForFamily } from "./guest-command";
+import {
+  cmdEscape,
+  type GuestCommand,
+  guestJoin,
+  posixCommandLine,
+  posixQuote,
+  windowsQuoteArgument,
+  wrapForFamily,
+} from "./guest-command";
 import type { CapturedResult, GuestOsFamily, RunCapturedOptions, RunScriptOptions } from "./guest-file-types";
 import type { Pid } from "./paths";
 
@@ -164,9 +172,10 @@ export async function runScript(
       ...(windows ? {} : { mode: "0700" }),
       signal: options.signal,
     });
+    const args = options.args ?? [];
     const command = windows
-      ? `${options.interpreter === undefined ? "" : `${options.interpreter} `}"${file}"`
-      : `${options.interpreter ?? "/bin/sh"} ${posixQuote(file)}`;
+      ? `${options.interpreter === undefined ? "" : `${options.interpreter} `}"${file}"${args.map((a) => ` ${cmdEscape(windowsQuoteArgument(a))}`).join("")}`
+      : `${options.interpreter ?? "/bin/sh"} ${[file, ...args].map(posixQuote).join(" ")}`;
     result = await runCaptured(client, vm, credentials, command, { ...options, family });
   } finally {
     cleanup = await bestEffort(`deleting the script ${JSON.stringify(file)} in VM ${vm}`, (s) =>
