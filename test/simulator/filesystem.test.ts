@@ -61,7 +61,12 @@ function transfer(
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => {
         const all = Buffer.concat(chunks);
-        resolve({ status: res.statusCode ?? 0, text: all.toString(), body: all, peerCn: String(cert?.subject?.CN) });
+        resolve({
+          status: res.statusCode ?? 0,
+          text: all.toString(),
+          body: all,
+          peerCn: String(cert?.subject?.CN),
+        });
       });
     });
     req.on("error", reject);
