@@ -94,7 +94,9 @@ export async function runCaptured(
     const pid: Pid = await client.createProcess(vm, credentials, spec, signal);
     let info: Awaited<ReturnType<VCenterClient["waitForExit"]>>;
     try {
-      info = await client.waitForExit(vm, pid, credentials, { timeoutMs, signal });
+      // Captured commands are mostly short: poll sooner than a plain wait (20 ms, doubling to the
+      // same 1 s cap), so a quick command is not held up by a fixed 100 ms first pause.
+      info = await client.waitForExit(vm, pid, credentials, { timeoutMs, signal, initialDelayMs: 20 });
     } catch (error) {
       if (error instanceof WaitTimeoutError || error instanceof AbortedError) {
         // The command must not outlive the caller's interest in it.
