@@ -43,9 +43,9 @@ export {
   validateInventory,
 } from "./inventory";
 export type { SimulatorOptions } from "./options";
-export type { TransferTicket } from "./transfers";
 export { MAX_BODY_BYTES } from "./request-body";
 export { ApiError, STATUS_OF_ERROR_TYPE } from "./responses";
 export { ROUTE_NAMES, type RouteName } from "./router";
 export { Simulator, type SimulatorDescription, type SimulatorVmDescription } from "./simulator";
+export type { TransferTicket } from "./transfers";
 export type { VmStatePatch } from "./virtual-machine";
