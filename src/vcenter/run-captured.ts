@@ -7,7 +7,7 @@
  */
 import type { VCenterClient } from "./client";
 import type { GuestCredentials } from "./credentials";
-import { AbortedError, GuestFileNotFoundError, InvalidArgumentError, WaitTimeoutError } from "./errors";
+import { GuestFileNotFoundError, InvalidArgumentError } from "./errors";
 import {
   cmdEscape,
   type GuestCommand,
@@ -100,14 +100,11 @@ export async function runCaptured(
       // same 1 s cap), so a quick command is not held up by a fixed 100 ms first pause.
       info = await client.waitForExit(vm, pid, credentials, { timeoutMs, signal, initialDelayMs: 20 });
     } catch (error) {
-      if (error instanceof WaitTimeoutError || error instanceof AbortedError) {
-        // The command must not outlive the caller's interest in it.
-        warnings.push(
-          ...(await bestEffort(`terminating process ${String(pid)} in VM ${vm}`, (s) =>
-            client.deleteProcess(vm, pid, credentials, s),
-          )),
-        );
-      }
+      // Timed out, cancelled, or no longer readable: the command must not outlive the caller's
+      // interest in it (a process that already ended is left alone by the guest).
+      await bestEffort(`terminating process ${String(pid)} in VM ${vm}`, (s) =>
+        client.deleteProcess(vm, pid, credentials, s),
+      );
       throw error;
     }
     const read = async (path: string): Promise<{ data: Buffer; truncated: boolean }> => {

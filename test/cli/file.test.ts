@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { Simulator } from "../../src/simulator";
 import { runCli } from "../helpers/cli";
 import { runCommand } from "../helpers/run-command";
-import { vsphereEnv } from "../helpers/with-simulator";
+import { eventually, vsphereEnv } from "../helpers/with-simulator";
 
 let sim: Simulator;
 let env: Record<string, string>;
@@ -132,25 +132,26 @@ describe("vsphere-guest process run --capture", () => {
   });
 
   it("exits 124 and terminates the guest process on --timeout", async () => {
-    const marker = join(local, "timeout-marker");
     const result = await runCli(
-      [
-        "process",
-        "run",
-        "--vm",
-        "vm-1001",
-        "--capture",
-        "--timeout",
-        "500ms",
-        "--command",
-        `sleep 2; touch '${marker}'`,
-      ],
+      ["process", "run", "--vm", "vm-1001", "--capture", "--timeout", "500ms", "--command", "sleep 60"],
       env,
     );
     expect(result.code).toBe(124);
     expect(result.stderr).toMatch(/did not exit within .*the guest process was terminated/);
-    await new Promise((resolve) => setTimeout(resolve, 2500));
-    expect(existsSync(marker)).toBe(false);
+    const pid = Number(/process (\d+) in VM/.exec(result.stderr)?.[1]);
+    expect(pid).toBeGreaterThan(0);
+    // The simulated guest's process is a local one: it must be gone.
+    await eventually(
+      async () => {
+        try {
+          process.kill(pid, 0);
+          return undefined;
+        } catch {
+          return true;
+        }
+      },
+      { timeoutMs: 20_000, intervalMs: 50 },
+    );
     expect(leftovers()).toEqual([]);
   });
 

@@ -20,7 +20,7 @@ import {
   VsphereGuestError,
   WaitTimeoutError,
 } from "../../src/vcenter";
-import { withSimulator } from "../helpers/with-simulator";
+import { eventually, withSimulator } from "../helpers/with-simulator";
 
 const APP = "vm-1001";
 
@@ -65,6 +65,16 @@ async function caught(promise: Promise<unknown>): Promise<VsphereGuestError> {
     return error as VsphereGuestError;
   }
   throw new Error("expected the call to fail");
+}
+
+/** Whether a local process (a simulated guest's process is one) still exists. */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** What is left in a VM's temporary directory (the client's temporary files go there). */
@@ -478,15 +488,18 @@ describe("runCaptured", () => {
   it("terminates the guest process on timeout and cleans up", () =>
     withClient(
       async (sim, client) => {
-        const marker = join(scratch(sim), "still-running");
-        const error = await caught(
-          client.runCaptured(APP, guestOf(sim), `sleep 1; touch '${marker}'; sleep 30`, { timeoutMs: 300 }),
-        );
+        const error = await caught(client.runCaptured(APP, guestOf(sim), "sleep 60", { timeoutMs: 300 }));
         expect(error).toBeInstanceOf(WaitTimeoutError);
         expect(sim.counters.requests["processes.delete"]).toBe(1);
         expect(leftovers(sim)).toEqual([]);
-        await new Promise((resolve) => setTimeout(resolve, 1500));
-        expect(existsSync(marker)).toBe(false);
+        // The guest process is the local one: it must be gone (SIGTERM, then SIGKILL after the grace).
+        await eventually(
+          async () => (isRunning(Number((error as WaitTimeoutError).pid)) ? undefined : true),
+          {
+            timeoutMs: 20_000,
+            intervalMs: 50,
+          },
+        );
       },
       { terminateGraceMs: 200 },
     ));
@@ -494,8 +507,11 @@ describe("runCaptured", () => {
   it("terminates and cleans up when cancelled", () =>
     withClient(async (sim, client) => {
       const controller = new AbortController();
-      const run = client.runCaptured(APP, guestOf(sim), "sleep 30", { signal: controller.signal });
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      const run = client.runCaptured(APP, guestOf(sim), "sleep 60", { signal: controller.signal });
+      // Cancel while it waits (the pid is known then).
+      await eventually(async () => (sim.counters.requests["processes.get"] > 0 ? true : undefined), {
+        timeoutMs: 20_000,
+      });
       controller.abort(new Error("stop"));
       expect(await caught(run)).toBeInstanceOf(AbortedError);
       expect(sim.counters.requests["processes.delete"]).toBe(1);
