@@ -101,71 +101,71 @@ export class InventoryError extends Error {
  */
 export function defaultInventory(): InventoryDocument {
   const init = (): InventoryProcess[] => [{ pid: 1, name: "systemd", owner: "root", command: "/sbin/init" }];
-  const vms: InventoryVm[] = [
-    {
-      vm: "vm-1001",
-      name: "app-01",
-      power_state: "POWERED_ON",
-      tools_running: true,
-      guest_user: "root",
-      guest_password: "Guest-Pass-1001!",
-      guest_saml_token: "SIMULATED-SAML-ASSERTION-vm-1001",
-      interactive_users: [],
-      cpu_count: 2,
-      memory_size_MiB: 4096,
-      processes: init(),
-    },
-    {
-      vm: "vm-1002",
-      name: "db-01",
-      power_state: "POWERED_OFF",
-      tools_running: false,
-      guest_user: "root",
-      guest_password: "Guest-Pass-1002!",
-      interactive_users: [],
-      cpu_count: 4,
-      memory_size_MiB: 16384,
-      processes: [],
-    },
-    {
-      vm: "vm-1003",
-      name: "web-01",
-      power_state: "POWERED_ON",
-      tools_running: false,
-      guest_user: "root",
-      guest_password: "Guest-Pass-1003!",
-      interactive_users: [],
-      cpu_count: 2,
-      memory_size_MiB: 2048,
-      processes: init(),
-    },
-    {
-      vm: "vm-1004",
-      name: "twin",
-      power_state: "POWERED_ON",
-      tools_running: true,
-      guest_user: "root",
-      guest_password: "Guest-Pass-1004!",
-      interactive_users: [],
-      cpu_count: 1,
-      memory_size_MiB: 1024,
-      processes: init(),
-    },
-    {
-      vm: "vm-1005",
-      name: "twin",
-      power_state: "POWERED_ON",
-      tools_running: true,
-      guest_user: "root",
-      guest_password: "Guest-Pass-1005!",
-      interactive_users: ["root"],
-      cpu_count: 1,
-      memory_size_MiB: 1024,
-      processes: init(),
-    },
-  ];
-  // Every default guest is a Linux guest with no paths denied to its user.
-  return { vms: vms.map((vm) => ({ ...vm, guest_os_family: "LINUX", guest_denied_paths: [] })) };
+  return {
+    vms: [
+      {
+        vm: "vm-1001",
+        name: "app-01",
+        power_state: "POWERED_ON",
+        tools_running: true,
+        guest_user: "root",
+        guest_password: "Guest-Pass-1001!",
+        guest_saml_token: "SIMULATED-SAML-ASSERTION-vm-1001",
+        interactive_users: [],
+        cpu_count: 2,
+        memory_size_MiB: 4096,
+        processes: init(),
+      },
+      {
+        vm: "vm-1002",
+        name: "db-01",
+        power_state: "POWERED_OFF",
+        tools_running: false,
+        guest_user: "root",
+        guest_password: "Guest-Pass-1002!",
+        interactive_users: [],
+        cpu_count: 4,
+        memory_size_MiB: 16384,
+        processes: [],
+      },
+      {
+        vm: "vm-1003",
+        name: "web-01",
+        power_state: "POWERED_ON",
+        tools_running: false,
+        guest_user: "root",
+        guest_password: "Guest-Pass-1003!",
+        interactive_users: [],
+        cpu_count: 2,
+        memory_size_MiB: 2048,
+        processes: init(),
+      },
+      {
+        vm: "vm-1004",
+        name: "twin",
+        power_state: "POWERED_ON",
+        tools_running: true,
+        guest_user: "root",
+        guest_password: "Guest-Pass-1004!",
+        interactive_users: [],
+        cpu_count: 1,
+        memory_size_MiB: 1024,
+        processes: init(),
+      },
+      {
+        vm: "vm-1005",
+        name: "twin",
+        power_state: "POWERED_ON",
+        tools_running: true,
+        guest_user: "root",
+        guest_password: "Guest-Pass-1005!",
+        interactive_users: ["root"],
+        cpu_count: 1,
+        memory_size_MiB: 1024,
+        processes: init(),
+      },
+    ],
+  };
 }
 
 const DOCUMENT_FIELDS = ["vms", "faults"];
@@ -371,8 +371,6 @@ export function validateInventory(value: unknown, source = "inventory"): Invento
     vm.cpu_count ??= 2;
     vm.memory_size_MiB ??= 4096;
     vm.processes ??= [];
-    vm.guest_os_family ??= "LINUX";
-    vm.guest_denied_paths ??= [];
   }
   return document;
 }

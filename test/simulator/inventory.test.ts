@@ -68,8 +68,6 @@ describe("simulator inventory", () => {
       cpu_count: 2,
       memory_size_MiB: 4096,
       processes: [],
-      guest_os_family: "LINUX",
-      guest_denied_paths: [],
     });
     expect(input.vms[0]).not.toHaveProperty("cpu_count");
   });
