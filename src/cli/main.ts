@@ -11,7 +11,8 @@ export const MAIN_HELP = `vsphere-guest ${VERSION}: wait for and gate on process
 Usage: vsphere-guest <command> [options]
 
 Commands:
-  process     get, list, start, wait for, run and kill guest processes
+  process     get, list, start, wait for, run (with --capture: output) and kill guest processes
+  file        upload, download and delete guest files
   simulator   serve a simulated vCenter for rehearsals and tests
   provider    install the Terraform/OpenTofu provider locally, print its schema
   demo        start the simulator and walk through the main job
@@ -35,6 +36,8 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
         return 0;
       case "process":
         return await (await import("./commands/process")).processCommand(rest, io);
+      case "file":
+        return await (await import("./commands/file")).fileCommand(rest, io);
       case "simulator":
         return await (await import("./commands/simulator")).simulatorCommand(rest, io);
       case "provider":

@@ -3,9 +3,11 @@
  */
 import type { IncomingHttpHeaders } from "node:http";
 import type { Counters } from "./counters";
+import type { GuestFileSystems } from "./guest-files";
 import type { Reply } from "./responses";
 import type { RouteMatch } from "./router";
 import type { Session, SessionStore } from "./sessions";
+import type { TransferStore, TransferTicket } from "./transfers";
 import type { VirtualMachine } from "./virtual-machine";
 
 /** The mutable state of one running simulator, shared by all handlers. */
@@ -20,6 +22,14 @@ export interface SimulatorState {
   readonly user: string;
   /** Its password. */
   readonly password: string;
+  /** The guests' file systems (the local machine's, with a temporary directory per VM). */
+  readonly files: GuestFileSystems;
+  /** The transfer URLs handed out. */
+  readonly transfers: TransferStore;
+  /** The URL of a ticket on the simulated ESXi host (host `*` when so configured). */
+  readonly transferUrl: (ticket: TransferTicket) => string;
+  /** Uploads larger than this answer 500 UNABLE_TO_ALLOCATE_RESOURCE (the guest's "free space"). */
+  readonly maxUploadBytes: number;
 }
 
 /** One request, routed and read, ready for its handler. */

@@ -4,6 +4,7 @@
  * that name the field, quote the value and say what is allowed.
  */
 import { readFile } from "node:fs/promises";
+import { GUEST_OS_FAMILIES, type GuestOsFamily } from "../vcenter/guest-file-types";
 import type { WireVmSummary } from "../vcenter/wire";
 import { type FaultRule, faultRuleProblems } from "./faults";
 
@@ -51,6 +52,14 @@ export interface InventoryVm {
   memory_size_MiB?: number;
   /** Processes already running in the guest. @default [] */
   processes?: InventoryProcess[];
+  /**
+   * The guest OS family `GET .../guest/identity` reports. A `WINDOWS` guest serves identity and
+   * files, but refuses to start Windows programs (`C:\...`): the simulator runs local programs only.
+   * @default "LINUX"
+   */
+  guest_os_family?: GuestOsFamily;
+  /** Guest paths (and everything under them) the guest user may not read or write: 403 UNAUTHORIZED. @default [] */
+  guest_denied_paths?: string[];
 }
 
 /** A whole inventory, as an object or the content of a JSON file. */
@@ -172,6 +181,8 @@ const VM_FIELDS = [
   "cpu_count",
   "memory_size_MiB",
   "processes",
+  "guest_os_family",
+  "guest_denied_paths",
 ];
 const PROCESS_FIELDS = ["pid", "name", "owner", "command", "started"];
 
@@ -281,6 +292,23 @@ function vmProblems(value: unknown, where: string, problems: string[]): void {
   }
   optionalPositiveInteger(value, "cpu_count", where, problems, 2);
   optionalPositiveInteger(value, "memory_size_MiB", where, problems, 4096);
+  if (
+    value.guest_os_family !== undefined &&
+    !(GUEST_OS_FAMILIES as readonly unknown[]).includes(value.guest_os_family)
+  ) {
+    problems.push(
+      `${where}.guest_os_family: ${show(value.guest_os_family)} is not one of ${GUEST_OS_FAMILIES.join(", ")}`,
+    );
+  }
+  const denied = value.guest_denied_paths;
+  if (
+    denied !== undefined &&
+    !(Array.isArray(denied) && denied.every((path) => typeof path === "string" && path.startsWith("/")))
+  ) {
+    problems.push(
+      `${where}.guest_denied_paths: ${show(denied)} is not a list of absolute paths, e.g. ["/root"]`,
+    );
+  }
   const processes = value.processes;
   if (processes === undefined) return;
   if (!Array.isArray(processes)) {

@@ -30,6 +30,22 @@ export interface SimulatorOptions {
   faults?: FaultRule[];
   /** `delete`: milliseconds between SIGTERM and SIGKILL. @default 2000 */
   terminateGraceMs?: number;
+  /**
+   * The host part of the transfer URLs: the listen address, or `"*"` ("the server you called",
+   * which clients must replace). @default "address" (`"*"` when listening on 0.0.0.0 or ::)
+   */
+  transferUrlHost?: "address" | "*";
+  /** How long a transfer URL stays usable, in seconds. @default 600 */
+  transferValiditySeconds?: number;
+  /** Uploads announcing more bytes answer 500 UNABLE_TO_ALLOCATE_RESOURCE. @default 1 GiB */
+  maxUploadBytes?: number;
+  /**
+   * Who signs the simulated ESXi host's certificate: the simulator's CA (as a vCenter-managed VMCA
+   * does), or a CA written nowhere (to rehearse a client that cannot verify the host). @default "simulator-ca"
+   */
+  transferCertificate?: "simulator-ca" | "untrusted-ca";
+  /** The clock of the transfer URLs' validity, in milliseconds (tests let time pass with it). @default Date.now */
+  clock?: () => number;
 }
 
 /** The options with every default applied. */
@@ -45,12 +61,27 @@ export interface ResolvedSimulatorOptions {
   sessionIdleMs: number;
   faults: FaultRule[];
   terminateGraceMs: number;
+  transferUrlHost: "address" | "*";
+  transferValidityMs: number;
+  maxUploadBytes: number;
+  transferCertificate: "simulator-ca" | "untrusted-ca";
+  clock: () => number;
 }
 
 function nonNegative(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
     throw new TypeError(`simulator option ${name}: ${JSON.stringify(value)} is not a number >= 0`);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(name: string, value: T | undefined, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!allowed.includes(value)) {
+    throw new TypeError(
+      `simulator option ${name}: ${JSON.stringify(value)} is not one of ${allowed.join(", ")}`,
+    );
   }
   return value;
 }
@@ -87,5 +118,15 @@ export function resolveOptions(options: SimulatorOptions): ResolvedSimulatorOpti
     sessionIdleMs: nonNegative("sessionIdleSeconds", options.sessionIdleSeconds, 1800) * 1000,
     faults: options.faults ?? [],
     terminateGraceMs: nonNegative("terminateGraceMs", options.terminateGraceMs, 2000),
+    transferUrlHost: oneOf("transferUrlHost", options.transferUrlHost, ["address", "*"], "address"),
+    transferValidityMs: nonNegative("transferValiditySeconds", options.transferValiditySeconds, 600) * 1000,
+    maxUploadBytes: nonNegative("maxUploadBytes", options.maxUploadBytes, 1024 ** 3),
+    transferCertificate: oneOf(
+      "transferCertificate",
+      options.transferCertificate,
+      ["simulator-ca", "untrusted-ca"],
+      "simulator-ca",
+    ),
+    clock: options.clock ?? Date.now,
   };
 }

@@ -18,6 +18,16 @@ export const ROUTE_NAMES = [
   "processes.list",
   "processes.get",
   "processes.delete",
+  "guest.identity",
+  "files.createTemporary",
+  "files.get",
+  "files.delete",
+  "directories.createTemporary",
+  "directories.delete",
+  "transfers.create",
+  // Served by the simulated ESXi host's listener, not by vCenter's: the GET/PUT of a transfer URL.
+  "transfers.download",
+  "transfers.upload",
 ] as const;
 
 /** The name of one operation, e.g. `processes.get`. */
@@ -31,12 +41,14 @@ export interface RouteMatch {
   vm?: string;
   /** The decoded `{pid}` path segment, still text: handlers validate it after the VM. */
   pid?: string;
+  /** The decoded `{path}` segment of the guest file operations (`%2Ftmp%2Fx` → `/tmp/x`). */
+  path?: string;
   /** The query string. */
   query: URLSearchParams;
 }
 
 interface RouteSpec {
-  /** Literal segments, or `:vm` / `:pid` placeholders. */
+  /** Literal segments, or `:vm` / `:pid` / `:path` placeholders. */
   pattern: string[];
   method: string;
   /** The `?action=` this operation answers to, for the POST-with-action operations. */
@@ -77,6 +89,47 @@ const ROUTES: RouteSpec[] = [
     method: "POST",
     action: "delete",
     route: "processes.delete",
+  },
+  {
+    pattern: ["api", "vcenter", "vm", ":vm", "guest", "identity"],
+    method: "GET",
+    route: "guest.identity",
+  },
+  {
+    pattern: ["api", "vcenter", "vm", ":vm", "guest", "filesystem"],
+    method: "POST",
+    action: "create",
+    route: "transfers.create",
+  },
+  {
+    pattern: ["api", "vcenter", "vm", ":vm", "guest", "filesystem", "files"],
+    method: "POST",
+    action: "createTemporary",
+    route: "files.createTemporary",
+  },
+  {
+    pattern: ["api", "vcenter", "vm", ":vm", "guest", "filesystem", "files", ":path"],
+    method: "POST",
+    action: "get",
+    route: "files.get",
+  },
+  {
+    pattern: ["api", "vcenter", "vm", ":vm", "guest", "filesystem", "files", ":path"],
+    method: "POST",
+    action: "delete",
+    route: "files.delete",
+  },
+  {
+    pattern: ["api", "vcenter", "vm", ":vm", "guest", "filesystem", "directories"],
+    method: "POST",
+    action: "createTemporary",
+    route: "directories.createTemporary",
+  },
+  {
+    pattern: ["api", "vcenter", "vm", ":vm", "guest", "filesystem", "directories"],
+    method: "POST",
+    action: "delete",
+    route: "directories.delete",
   },
 ];
 
@@ -124,7 +177,7 @@ export function matchRoute(method: string, target: string): RouteMatch {
   if (withMethod.length === 0) {
     const allowed = [...new Set(atPath.map((spec) => spec.method))];
     const hint = atPath.some((spec) => spec.action !== undefined)
-      ? `; the guest processes operations are POST ${rawPath}?action=${atPath.map((s) => s.action).join("|")} with a JSON body`
+      ? `; the guest operations at this path are POST ${rawPath}?action=${atPath.map((s) => s.action).join("|")} with a JSON body`
       : "";
     throw new ApiError(
       "OPERATION_NOT_FOUND",
@@ -161,6 +214,7 @@ export function matchRoute(method: string, target: string): RouteMatch {
   spec.pattern.forEach((part, i) => {
     if (part === ":vm") match.vm = segments[i];
     if (part === ":pid") match.pid = segments[i];
+    if (part === ":path") match.path = segments[i];
   });
   return match;
 }

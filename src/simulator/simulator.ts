@@ -13,11 +13,13 @@ import { createServer as createHttpsServer } from "node:https";
 import { isIP } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createCaAndServerCertificate } from "../tls/x509";
+import { createCaAndServerCertificate, createCertificate } from "../tls/x509";
 import { SESSION_HEADER } from "../vcenter/wire";
 import type { RequestContext, SimulatorState } from "./context";
 import { Counters, type SimulatorCounters } from "./counters";
+import { plainReply, receiveUpload, refuseTicket, serveDownload, TRANSFER_PATH } from "./esxi-host";
 import { checkFaultRule, FaultInjector, type FaultRule, faultAnswer } from "./faults";
+import { GuestFileSystems } from "./guest-files";
 import { HANDLERS, needsSession } from "./handlers/registry";
 import { defaultInventory, type InventoryVm, loadInventory } from "./inventory";
 import { type ResolvedSimulatorOptions, resolveOptions, type SimulatorOptions } from "./options";
@@ -25,6 +27,7 @@ import { readBody } from "./request-body";
 import { ApiError, replyForException, writeReply } from "./responses";
 import { matchRoute, type RouteMatch } from "./router";
 import { SessionStore } from "./sessions";
+import { TransferStore, type TransferTicket } from "./transfers";
 import { VirtualMachine, type VmStatePatch } from "./virtual-machine";
 
 /** One VM in {@link SimulatorDescription}. */
@@ -48,6 +51,28 @@ interface TlsMaterial {
   caPem: string;
   keyPem: string;
   certPem: string;
+  /** The simulated ESXi host's key and certificate (transfer URLs). */
+  esxiKeyPem: string;
+  esxiCertPem: string;
+}
+
+/** The listeners of a simulator: vCenter's, and the simulated ESXi host's (transfer URLs). */
+interface Listeners {
+  vcenter: Server;
+  esxi: Server;
+  port: number;
+  esxiPort: number;
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      const address = server.address();
+      resolve(typeof address === "object" && address !== null ? address.port : port);
+    });
+  });
 }
 
 function formatHost(host: string): string {
@@ -75,6 +100,8 @@ export class Simulator {
   readonly password: string;
   /** What the simulator has seen. */
   readonly counters: SimulatorCounters;
+  /** `host:port` of the simulated ESXi host that serves transfer URLs (a listener of its own, own certificate). */
+  readonly esxiServer: string;
 
   private readonly state: SimulatorState;
   private readonly sessions: SessionStore;
@@ -85,16 +112,23 @@ export class Simulator {
   };
   private closing: Promise<void> | undefined;
 
+  private readonly httpServer: Server;
+  private readonly esxiHttpServer: Server;
+
   private constructor(
-    private readonly httpServer: Server,
+    listeners: Listeners,
     vms: Map<string, VirtualMachine>,
     options: ResolvedSimulatorOptions,
-    port: number,
     tls: TlsMaterial | undefined,
     caFile: string | undefined,
-    private readonly tempDir: string | undefined,
+    private readonly tempDir: string,
   ) {
+    this.httpServer = listeners.vcenter;
+    this.esxiHttpServer = listeners.esxi;
+    const port = listeners.port;
+    const httpServer = listeners.vcenter;
     this.server = `${formatHost(options.host)}:${port}`;
+    this.esxiServer = `${formatHost(options.host)}:${listeners.esxiPort}`;
     this.url = `${tls === undefined ? "http" : "https"}://${this.server}`;
     this.caPem = tls?.caPem;
     this.caFile = caFile;
@@ -103,10 +137,33 @@ export class Simulator {
     this.sessions = new SessionStore(options.sessionIdleMs);
     const counters = new Counters(() => this.sessions.activeCount);
     this.counters = counters;
-    this.state = { vms, sessions: this.sessions, counters, user: options.user, password: options.password };
+    const unspecified = options.host === "0.0.0.0" || options.host === "::";
+    const urlHost = options.transferUrlHost === "*" || unspecified ? "*" : formatHost(options.host);
+    const scheme = tls === undefined ? "http" : "https";
+    this.state = {
+      vms,
+      sessions: this.sessions,
+      counters,
+      user: options.user,
+      password: options.password,
+      files: new GuestFileSystems(join(tempDir, "guests")),
+      transfers: new TransferStore(options.clock, options.transferValidityMs),
+      transferUrl: (ticket: TransferTicket) =>
+        `${scheme}://${urlHost}:${listeners.esxiPort}${TRANSFER_PATH}?id=${ticket.id}&token=${ticket.token}`,
+      maxUploadBytes: options.maxUploadBytes,
+    };
     httpServer.on("request", (request: IncomingMessage, response: ServerResponse) => {
       this.handle(request, response).catch((error: unknown) =>
         writeReply(response, replyForException(error)),
+      );
+    });
+    listeners.esxi.on("request", (request: IncomingMessage, response: ServerResponse) => {
+      this.handleTransfer(request, response).catch((error: unknown) =>
+        plainReply(
+          response,
+          500,
+          `the simulated ESXi host failed: ${error instanceof Error ? error.message : String(error)}`,
+        ),
       );
     });
     process.on("exit", this.exitHook);
@@ -139,46 +196,67 @@ export class Simulator {
 
     let tls: TlsMaterial | undefined;
     let httpServer: Server;
+    let esxiServer: Server;
     if (resolved.tls) {
       const host = resolved.host;
+      const dnsNames = [...new Set(["localhost", ...(isIP(host) === 0 ? [host] : [])])];
+      const ipAddresses = [...new Set(["127.0.0.1", "::1", ...(isIP(host) === 0 ? [] : [host])])];
       const { ca, server } = createCaAndServerCertificate({
-        dnsNames: [...new Set(["localhost", ...(isIP(host) === 0 ? [host] : [])])],
-        ipAddresses: [...new Set(["127.0.0.1", "::1", ...(isIP(host) === 0 ? [] : [host])])],
+        dnsNames,
+        ipAddresses,
         caCommonName: "vsphere-guest simulator CA",
       });
-      tls = { caPem: ca.certPem, keyPem: server.keyPem, certPem: server.certPem };
+      // The ESXi host has a certificate of its own; with a vCenter-managed VMCA the same CA signs it.
+      const esxiIssuer =
+        resolved.transferCertificate === "simulator-ca"
+          ? ca
+          : createCertificate({
+              commonName: "untrusted CA (simulated ESXi host)",
+              isCa: true,
+              keyUsage: ["keyCertSign", "cRLSign"],
+              validDays: 30,
+            });
+      const esxi = createCertificate({
+        commonName: "esx-01.simulator.local",
+        dnsNames: ["esx-01.simulator.local", ...dnsNames],
+        ipAddresses,
+        keyUsage: ["digitalSignature"],
+        extKeyUsage: ["serverAuth"],
+        issuer: esxiIssuer,
+      });
+      tls = {
+        caPem: ca.certPem,
+        keyPem: server.keyPem,
+        certPem: server.certPem,
+        esxiKeyPem: esxi.keyPem,
+        esxiCertPem: esxi.certPem,
+      };
       httpServer = createHttpsServer({ key: tls.keyPem, cert: tls.certPem });
+      esxiServer = createHttpsServer({ key: tls.esxiKeyPem, cert: tls.esxiCertPem });
     } else {
       httpServer = createHttpServer();
+      esxiServer = createHttpServer();
     }
 
-    let tempDir: string | undefined;
+    const tempDir = await mkdtemp(join(tmpdir(), "vsphere-guest-simulator-"));
     let caFile: string | undefined;
-    if (tls !== undefined) {
-      if (resolved.caFile === undefined) {
-        tempDir = await mkdtemp(join(tmpdir(), "vsphere-guest-simulator-"));
-        caFile = join(tempDir, "ca.pem");
-      } else {
-        caFile = resolved.caFile;
-      }
-      await writeFile(caFile, tls.caPem, { mode: 0o644 });
-    }
-
+    let listeners: Listeners;
     try {
-      await new Promise<void>((resolve, reject) => {
-        httpServer.once("error", reject);
-        httpServer.listen(resolved.port, resolved.host, () => {
-          httpServer.off("error", reject);
-          resolve();
-        });
+      if (tls !== undefined) {
+        caFile = resolved.caFile ?? join(tempDir, "ca.pem");
+        await writeFile(caFile, tls.caPem, { mode: 0o644 });
+      }
+      const port = await listen(httpServer, resolved.port, resolved.host);
+      const esxiPort = await listen(esxiServer, 0, resolved.host).catch((error: unknown) => {
+        httpServer.close();
+        throw error;
       });
+      listeners = { vcenter: httpServer, esxi: esxiServer, port, esxiPort };
     } catch (error) {
-      if (tempDir !== undefined) await rm(tempDir, { recursive: true, force: true });
+      await rm(tempDir, { recursive: true, force: true });
       throw error;
     }
-    const address = httpServer.address();
-    const port = typeof address === "object" && address !== null ? address.port : resolved.port;
-    const simulator = new Simulator(httpServer, vms, resolved, port, tls, caFile, tempDir);
+    const simulator = new Simulator(listeners, vms, resolved, tls, caFile, tempDir);
     for (const rule of faults) simulator.addFault(rule);
     return simulator;
   }
@@ -230,6 +308,19 @@ export class Simulator {
       );
     }
     machine.setState(patch);
+    // A transfer URL dies with its VM's running state.
+    if (machine.power !== "POWERED_ON") this.state.transfers.invalidateVm(vm);
+  }
+
+  /**
+   * The directory a VM's `createTemporary` calls use when no parent is given (so tests can count
+   * what a client left behind). Each VM has its own, under the simulator's work directory.
+   * @throws Error for an unknown VM id
+   */
+  guestTempDir(vm: string): string {
+    const machine = this.state.vms.get(vm);
+    if (machine === undefined) throw new Error(`guestTempDir: no VM "${vm}"`);
+    return this.state.files.tempDir(machine);
   }
 
   /**
@@ -242,8 +333,13 @@ export class Simulator {
   }
 
   private async shutdown(): Promise<void> {
-    const serverClosed = new Promise<void>((resolve) => this.httpServer.close(() => resolve()));
+    const serverClosed = Promise.all(
+      [this.httpServer, this.esxiHttpServer].map(
+        (server) => new Promise<void>((resolve) => server.close(() => resolve())),
+      ),
+    );
     this.httpServer.closeAllConnections();
+    this.esxiHttpServer.closeAllConnections();
     for (const delay of this.delays) {
       clearTimeout(delay.timer);
       delay.resolve();
@@ -251,7 +347,7 @@ export class Simulator {
     this.delays.clear();
     await Promise.all([...this.state.vms.values()].map((vm) => vm.processes.shutdown()));
     await serverClosed;
-    if (this.tempDir !== undefined) await rm(this.tempDir, { recursive: true, force: true });
+    await rm(this.tempDir, { recursive: true, force: true });
     process.off("exit", this.exitHook);
   }
 
@@ -266,6 +362,71 @@ export class Simulator {
       };
       this.delays.add(delay);
     });
+  }
+
+  /**
+   * A request to the simulated ESXi host: `GET` (download) or `PUT` (upload) of a transfer URL.
+   * Counted and passed through the fault rules like vCenter's operations (routes
+   * `transfers.download` and `transfers.upload`, with the ticket's VM).
+   */
+  private async handleTransfer(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const target = request.url ?? "/";
+    const queryAt = target.indexOf("?");
+    const path = queryAt < 0 ? target : target.slice(0, queryAt);
+    const query = new URLSearchParams(queryAt < 0 ? "" : target.slice(queryAt + 1));
+    const route =
+      request.method === "GET"
+        ? "transfers.download"
+        : request.method === "PUT"
+          ? "transfers.upload"
+          : undefined;
+    if (path !== TRANSFER_PATH || route === undefined) {
+      this.state.counters.unmatched += 1;
+      request.resume();
+      plainReply(
+        response,
+        path === TRANSFER_PATH ? 405 : 404,
+        `nothing is served at ${request.method} ${path}`,
+      );
+      return;
+    }
+    this.state.counters.requests[route] += 1;
+    const peeked = this.state.transfers.peek(query.get("id"), query.get("token"));
+    const decision = this.faults.decide(route, peeked?.vm);
+    if (decision.delayMs > 0) await this.sleep(decision.delayMs);
+    if (this.closing !== undefined) return;
+    if (decision.answer !== undefined) {
+      const answer = faultAnswer(decision.answer);
+      if (answer === "reset") request.socket.destroy();
+      else {
+        request.resume();
+        writeReply(response, answer);
+      }
+      return;
+    }
+    if (peeked !== undefined && (peeked.direction === "download") !== (request.method === "GET")) {
+      request.resume();
+      plainReply(
+        response,
+        405,
+        `this transfer URL is for a ${peeked.direction}: use ${peeked.direction === "download" ? "GET" : "PUT"}`,
+      );
+      return;
+    }
+    const ticket = this.state.transfers.take(query.get("id"), query.get("token"));
+    if (typeof ticket === "string") {
+      request.resume();
+      refuseTicket(response, ticket);
+      return;
+    }
+    const vm = this.state.vms.get(ticket.vm);
+    if (vm === undefined || vm.power !== "POWERED_ON") {
+      request.resume();
+      refuseTicket(response, "invalidated");
+      return;
+    }
+    if (ticket.direction === "download") await serveDownload(ticket, response);
+    else await receiveUpload(ticket, request, response);
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {

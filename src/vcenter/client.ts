@@ -3,12 +3,14 @@
  * Processes operations, the readiness check, VM lookup by name, and waiting for a process to exit.
  */
 import { readFileSync } from "node:fs";
+import type { Readable } from "node:stream";
 import { Answer } from "./answer";
 import { type GuestCredentials, toWireCredentials } from "./credentials";
 import {
   AbortedError,
   ApiError,
   GuestAuthenticationError,
+  GuestFileNotFoundError,
   InvalidArgumentError,
   type OperationContext,
   ProcessNotFoundError,
@@ -16,8 +18,24 @@ import {
   VmLookupError,
   type VsphereGuestError,
 } from "./errors";
-import { type Pid, paths, pidToString } from "./paths";
+import { FileTransfers } from "./file-transfer";
+import type { GuestCommand } from "./guest-command";
+import { parseFileInfo, parseGuestIdentity, parseGuestPath, parseTransferUrl } from "./guest-file-responses";
+import type {
+  CapturedResult,
+  DownloadOptions,
+  DownloadResult,
+  GuestFileInfo,
+  GuestIdentity,
+  RunCapturedOptions,
+  RunScriptOptions,
+  TemporaryOptions,
+  UploadOptions,
+} from "./guest-file-types";
+import type { WireFileCreationAttributes, WireTemporaryCreateBody } from "./guest-file-wire";
+import { checkGuestPath, type Pid, paths, pidToString } from "./paths";
 import { parseEnvelope, parseJsonBody } from "./responses";
+import { runCaptured, runScript } from "./run-captured";
 import { parseServerAddress, type ServerAddress } from "./server-address";
 import { Session } from "./session";
 import { jitteredDelay, MAX_TIMER_MS, sleep } from "./timing";
@@ -72,6 +90,8 @@ export interface ClientStats {
   logins: number;
   requests: number;
   retries: number;
+  /** `GET`/`PUT` requests of transfer URLs (to ESXi hosts; not part of `requests`). */
+  transfers: number;
 }
 
 interface CallOptions {
@@ -96,6 +116,8 @@ export class VCenterClient {
   /** The parsed server address. */
   readonly address: ServerAddress;
   private readonly transport: Transport;
+  private readonly transfers: FileTransfers;
+  private transferCount = 0;
   private readonly session: Session;
   private readonly options: Required<
     Pick<VCenterClientOptions, "retries" | "retryBaseDelayMs" | "retryMaxDelayMs">
@@ -156,6 +178,14 @@ export class VCenterClient {
       connections: options.connections ?? 16,
       userAgent: `vsphere-guest/${VERSION}`,
     });
+    // Transfers go to ESXi hosts, verified with the same trust settings as vCenter.
+    this.transfers = new FileTransfers({
+      ca,
+      allowUnverifiedSsl: options.allowUnverifiedSsl ?? false,
+      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+      requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
+      userAgent: `vsphere-guest/${VERSION}`,
+    });
     this.session = new Session(this.transport, options.user, options.password);
     this.options = {
       retries: options.retries ?? 3,
@@ -167,7 +197,12 @@ export class VCenterClient {
 
   /** Counts of logins, requests and retries so far. */
   get stats(): ClientStats {
-    return { logins: this.session.stats.logins, requests: this.requests, retries: this.retried };
+    return {
+      logins: this.session.stats.logins,
+      requests: this.requests,
+      retries: this.retried,
+      transfers: this.transferCount,
+    };
   }
 
   /** Logs in now (otherwise the first call does). */
@@ -180,7 +215,7 @@ export class VCenterClient {
     if (this.closed) return;
     this.closed = true;
     await this.session.logout();
-    await this.transport.close();
+    await Promise.all([this.transport.close(), this.transfers.close()]);
   }
 
   /** Lists VMs, optionally only those with one of the given exact names. */
@@ -359,6 +394,303 @@ export class VCenterClient {
     return waitForExit(this, vm, pid, credentials, options);
   }
 
+  /** What the guest says it is (`GET .../guest/identity`): its OS family decides how commands are wrapped. */
+  async guestIdentity(vm: string, signal?: AbortSignal): Promise<GuestIdentity> {
+    const res = await this.call({
+      method: "GET",
+      path: paths.guestIdentity(vm),
+      context: { operation: "read the guest identity of", vm },
+      guest: false,
+      idempotent: true,
+      signal,
+    });
+    return parseGuestIdentity(res);
+  }
+
+  /** Creates a new empty file in the guest (`Files.createTemporary`) and returns its absolute path. Never retried after a reset. */
+  async createTemporaryFile(
+    vm: string,
+    credentials: GuestCredentials,
+    options: TemporaryOptions = {},
+    signal?: AbortSignal,
+  ): Promise<string> {
+    const res = await this.call({
+      method: "POST",
+      path: paths.fileCreateTemporary(vm),
+      body: temporaryBody(credentials, options),
+      context: {
+        operation: "create a temporary file in",
+        vm,
+        guestUser: credentials.userName,
+        ...parentContext(options),
+      },
+      guest: true,
+      idempotent: false,
+      signal,
+    });
+    return parseGuestPath(res, "create a temporary file");
+  }
+
+  /** Creates a new directory in the guest (`Directories.createTemporary`) and returns its absolute path. Never retried after a reset. */
+  async createTemporaryDirectory(
+    vm: string,
+    credentials: GuestCredentials,
+    options: TemporaryOptions = {},
+    signal?: AbortSignal,
+  ): Promise<string> {
+    const res = await this.call({
+      method: "POST",
+      path: paths.directoryCreateTemporary(vm),
+      body: temporaryBody(credentials, options),
+      context: {
+        operation: "create a temporary directory in",
+        vm,
+        guestUser: credentials.userName,
+        ...parentContext(options),
+      },
+      guest: true,
+      idempotent: false,
+      signal,
+    });
+    return parseGuestPath(res, "create a temporary directory");
+  }
+
+  /** Describes a guest file (`Files.get`): type and size. */
+  async getFile(
+    vm: string,
+    credentials: GuestCredentials,
+    path: string,
+    signal?: AbortSignal,
+  ): Promise<GuestFileInfo> {
+    checkGuestPath(path);
+    const res = await this.call({
+      method: "POST",
+      path: paths.fileGet(vm, path),
+      body: { credentials: toWireCredentials(credentials) },
+      context: { operation: "get", vm, path, guestUser: credentials.userName },
+      guest: true,
+      idempotent: true,
+      signal,
+    });
+    return parseFileInfo(res);
+  }
+
+  /** Deletes a guest file (`Files.delete`). */
+  async deleteFile(
+    vm: string,
+    credentials: GuestCredentials,
+    path: string,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    checkGuestPath(path);
+    await this.call({
+      method: "POST",
+      path: paths.fileDelete(vm, path),
+      body: { credentials: toWireCredentials(credentials) },
+      context: { operation: "delete", vm, path, guestUser: credentials.userName },
+      guest: true,
+      idempotent: true,
+      signal,
+    });
+  }
+
+  /** Deletes a guest directory (`Directories.delete`); `recursive` also deletes what it holds. */
+  async deleteDirectory(
+    vm: string,
+    credentials: GuestCredentials,
+    path: string,
+    options: { recursive?: boolean } = {},
+    signal?: AbortSignal,
+  ): Promise<void> {
+    checkGuestPath(path);
+    await this.call({
+      method: "POST",
+      path: paths.directoryDelete(vm),
+      body: { credentials: toWireCredentials(credentials), path, recursive: options.recursive ?? false },
+      context: { operation: "delete the directory", vm, path, guestUser: credentials.userName },
+      guest: true,
+      idempotent: true,
+      signal,
+    });
+  }
+
+  /**
+   * `Transfers.create` for a download: a single-use URL on the ESXi host (a `*` host already
+   * replaced by this client's server). Never retried after a reset.
+   */
+  async createDownloadUrl(
+    vm: string,
+    credentials: GuestCredentials,
+    path: string,
+    signal?: AbortSignal,
+  ): Promise<URL> {
+    checkGuestPath(path);
+    const res = await this.call({
+      method: "POST",
+      path: paths.transferCreate(vm),
+      body: { credentials: toWireCredentials(credentials), spec: { path } },
+      context: { operation: "start the download of", vm, path, guestUser: credentials.userName },
+      guest: true,
+      idempotent: false,
+      signal,
+    });
+    return parseTransferUrl(res, this.address, "start a download");
+  }
+
+  /**
+   * `Transfers.create` for an upload of `size` bytes: a single-use URL on the ESXi host to `PUT`
+   * them to. Never retried after a reset.
+   */
+  async createUploadUrl(
+    vm: string,
+    credentials: GuestCredentials,
+    path: string,
+    size: number,
+    options: Omit<UploadOptions, "signal"> = {},
+    signal?: AbortSignal,
+  ): Promise<URL> {
+    checkGuestPath(path);
+    if (!Number.isSafeInteger(size) || size < 0) {
+      throw new InvalidArgumentError(
+        "size",
+        `size ${size} is not a whole number of bytes`,
+        "give the exact byte count",
+      );
+    }
+    const attributes: WireFileCreationAttributes = { size, overwrite: options.overwrite ?? false };
+    if (options.mode !== undefined) {
+      if (!/^[0-7]{3,4}$/.test(options.mode)) {
+        throw new InvalidArgumentError(
+          "mode",
+          `mode ${JSON.stringify(options.mode)} is not an octal permission string`,
+          'give it like "0755" or "644"',
+        );
+      }
+      attributes.posix = { permissions: options.mode.padStart(4, "0") };
+    }
+    const res = await this.call({
+      method: "POST",
+      path: paths.transferCreate(vm),
+      body: { credentials: toWireCredentials(credentials), spec: { path, attributes } },
+      context: { operation: "start the upload to", vm, path, guestUser: credentials.userName },
+      guest: true,
+      idempotent: false,
+      signal,
+    });
+    return parseTransferUrl(res, this.address, "start an upload");
+  }
+
+  /**
+   * Downloads a guest file into memory: `Transfers.create`, then `GET` of the URL. At most
+   * `maxBytes` (64 MiB by default): beyond it a {@link TransferLimitError}, or with
+   * `onLimit: "truncate"` the first `maxBytes` bytes and `truncated: true`.
+   */
+  async downloadFile(
+    vm: string,
+    credentials: GuestCredentials,
+    path: string,
+    options: DownloadOptions = {},
+  ): Promise<DownloadResult> {
+    const maxBytes = checkLimit(options.maxBytes ?? 64 * 1024 * 1024);
+    const url = await this.createDownloadUrl(vm, credentials, path, options.signal);
+    return this.timedTransfer("GET", url, () =>
+      this.transfers.read(
+        url,
+        { vm, path },
+        { maxBytes, onLimit: options.onLimit ?? "error" },
+        options.signal,
+      ),
+    );
+  }
+
+  /**
+   * Downloads a guest file into a stream (a local file, stdout) without holding it in memory.
+   * `maxBytes` bounds it (none by default). Resolves with the number of bytes written.
+   */
+  async downloadFileTo(
+    vm: string,
+    credentials: GuestCredentials,
+    path: string,
+    sink: NodeJS.WritableStream,
+    options: Omit<DownloadOptions, "onLimit"> = {},
+  ): Promise<number> {
+    const maxBytes = options.maxBytes === undefined ? undefined : checkLimit(options.maxBytes);
+    const url = await this.createDownloadUrl(vm, credentials, path, options.signal);
+    return this.timedTransfer("GET", url, () =>
+      this.transfers.pipe(url, { vm, path }, sink, maxBytes, options.signal),
+    );
+  }
+
+  /**
+   * Uploads into a guest file: `Transfers.create` with the size (and `overwrite`, `mode`), then
+   * `PUT` of the bytes. `data` is a Buffer, or a stream with its exact size.
+   */
+  async uploadFile(
+    vm: string,
+    credentials: GuestCredentials,
+    path: string,
+    data: Buffer | { stream: Readable; size: number },
+    options: UploadOptions = {},
+  ): Promise<void> {
+    const size = Buffer.isBuffer(data) ? data.length : data.size;
+    const url = await this.createUploadUrl(vm, credentials, path, size, options, options.signal);
+    await this.timedTransfer("PUT", url, () =>
+      this.transfers.write(
+        url,
+        { vm, path },
+        Buffer.isBuffer(data) ? data : data.stream,
+        size,
+        options.signal,
+      ),
+    );
+  }
+
+  /**
+   * Runs a command in the guest and captures its output: temporary directory, the command wrapped
+   * for the guest family (`/bin/sh -c` or `cmd.exe /c`) with stdout and stderr redirected there,
+   * wait, download both (at most `maxOutputBytes` each), delete the directory — also on failure,
+   * timeout and cancellation. On timeout or cancellation the guest process is terminated.
+   * @param command - a command line in the guest shell's syntax, or a program and its arguments
+   */
+  async runCaptured(
+    vm: string,
+    credentials: GuestCredentials,
+    command: GuestCommand,
+    options: RunCapturedOptions = {},
+  ): Promise<CapturedResult> {
+    return runCaptured(this, vm, credentials, command, options);
+  }
+
+  /**
+   * Uploads `script` to a guest temporary file, runs it with `interpreter` (`/bin/sh` by default;
+   * a `.cmd` batch file on Windows), captures its output like {@link runCaptured}, and deletes the
+   * file.
+   */
+  async runScript(
+    vm: string,
+    credentials: GuestCredentials,
+    script: Buffer | string,
+    options: RunScriptOptions = {},
+  ): Promise<CapturedResult> {
+    return runScript(this, vm, credentials, script, options);
+  }
+
+  /** Logs a transfer request (they bypass {@link call}) and counts it. */
+  private async timedTransfer<T>(method: "GET" | "PUT", url: URL, run: () => Promise<T>): Promise<T> {
+    const started = Date.now();
+    this.transferCount++;
+    try {
+      return await run();
+    } finally {
+      this.logger?.("debug", "ESXi transfer", {
+        method,
+        host: url.host,
+        path: url.pathname,
+        duration_ms: Date.now() - started,
+      });
+    }
+  }
+
   /** One API call with the session, the 401 rule and the retry rule applied. */
   private async call(options: CallOptions): Promise<TransportResponse> {
     if (this.closed) throw new InvalidArgumentError("client", "the client is closed", "create a new client");
@@ -437,6 +769,14 @@ export class VCenterClient {
       if (
         res.statusCode === 404 &&
         envelope.error_type === "NOT_FOUND" &&
+        envelope.data !== undefined &&
+        options.context.path !== undefined
+      ) {
+        throw new GuestFileNotFoundError(res.statusCode, envelope, options.context);
+      }
+      if (
+        res.statusCode === 404 &&
+        envelope.error_type === "NOT_FOUND" &&
         envelope.data &&
         "pid" in envelope.data
       ) {
@@ -445,4 +785,29 @@ export class VCenterClient {
       throw new ApiError(res.statusCode, envelope, { ...options.context, guest: options.guest });
     }
   }
+}
+
+function temporaryBody(credentials: GuestCredentials, options: TemporaryOptions): WireTemporaryCreateBody {
+  const body: WireTemporaryCreateBody = {
+    credentials: toWireCredentials(credentials),
+    prefix: options.prefix ?? "vsphere-guest-",
+    suffix: options.suffix ?? "",
+  };
+  if (options.parentPath !== undefined) body.parent_path = checkGuestPath(options.parentPath, "parent_path");
+  return body;
+}
+
+function parentContext(options: TemporaryOptions): { path?: string } {
+  return options.parentPath === undefined ? {} : { path: options.parentPath };
+}
+
+function checkLimit(maxBytes: number): number {
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) {
+    throw new InvalidArgumentError(
+      "max_bytes",
+      `the byte limit ${maxBytes} is not a whole number >= 0`,
+      "give a number of bytes, like 1048576",
+    );
+  }
+  return maxBytes;
 }

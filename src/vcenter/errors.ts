@@ -17,6 +17,9 @@
  * | `VSG_ERR_BAD_RESPONSE` | {@link BadResponseError} | not JSON, HTML from a proxy, oversized, wrong shape |
  * | `VSG_ERR_WAIT_TIMEOUT` | {@link WaitTimeoutError} | `waitForExit` ran out of time |
  * | `VSG_ERR_ABORTED` | {@link AbortedError} | the caller's AbortSignal fired |
+ * | `VSG_ERR_GUEST_FILE_NOT_FOUND` | {@link GuestFileNotFoundError} | no such file or directory in the guest |
+ * | `VSG_ERR_TRANSFER` | {@link TransferError} | the ESXi host refused the transfer URL (used, expired, VM powered off) |
+ * | `VSG_ERR_TRANSFER_LIMIT` | {@link TransferLimitError} | a download is larger than the limit the caller set |
  */
 import type { ProcessInfo } from "./types";
 import type { WireError, WireErrorType, WireLocalizableMessage } from "./wire";
@@ -34,7 +37,10 @@ export type VsphereGuestErrorCode =
   | "VSG_ERR_TLS"
   | "VSG_ERR_BAD_RESPONSE"
   | "VSG_ERR_WAIT_TIMEOUT"
-  | "VSG_ERR_ABORTED";
+  | "VSG_ERR_ABORTED"
+  | "VSG_ERR_GUEST_FILE_NOT_FOUND"
+  | "VSG_ERR_TRANSFER"
+  | "VSG_ERR_TRANSFER_LIMIT";
 
 /** Base class of every error the client throws. */
 export class VsphereGuestError extends Error {
@@ -68,6 +74,8 @@ export interface OperationContext {
   operation: string;
   vm?: string;
   pid?: string;
+  /** Guest file or directory path the call was about. */
+  path?: string;
   /** Guest user name (never a password) for guest-credential errors. */
   guestUser?: string;
   /** Whether the call carried guest credentials (a 401 is then about them). */
@@ -130,6 +138,55 @@ export class ProcessNotFoundError extends ApiError {
   constructor(statusCode: number, envelope: WireError, context: OperationContext) {
     super(statusCode, envelope, context, "VSG_ERR_PROCESS_NOT_FOUND");
     this.name = "ProcessNotFoundError";
+  }
+}
+
+/** The guest has no file or directory at the path (404 NOT_FOUND with file error details). */
+export class GuestFileNotFoundError extends ApiError {
+  constructor(statusCode: number, envelope: WireError, context: OperationContext) {
+    super(statusCode, envelope, context, "VSG_ERR_GUEST_FILE_NOT_FOUND");
+    this.name = "GuestFileNotFoundError";
+  }
+}
+
+/**
+ * The ESXi host answered the `GET`/`PUT` of a transfer URL with an error status: the URL was
+ * already used or expired, the VM was powered off or migrated, or the upload did not match the
+ * size announced. `statusCode` is the host's HTTP status.
+ */
+export class TransferError extends VsphereGuestError {
+  readonly statusCode: number | undefined;
+  readonly vm: string;
+  readonly path: string;
+  constructor(
+    message: string,
+    details: { vm: string; path: string; statusCode?: number },
+    hint: string,
+    cause?: unknown,
+  ) {
+    super("VSG_ERR_TRANSFER", message, { hint, cause });
+    this.name = "TransferError";
+    this.statusCode = details.statusCode;
+    this.vm = details.vm;
+    this.path = details.path;
+  }
+}
+
+/** A download was larger than the caller's limit; nothing beyond the limit was read. */
+export class TransferLimitError extends VsphereGuestError {
+  readonly vm: string;
+  readonly path: string;
+  readonly limitBytes: number;
+  constructor(vm: string, path: string, limitBytes: number, sizeBytes?: number) {
+    super(
+      "VSG_ERR_TRANSFER_LIMIT",
+      `${path} in VM ${vm} is larger than the limit of ${limitBytes} bytes${sizeBytes !== undefined ? ` (it has ${sizeBytes})` : ""}`,
+      { hint: "raise the limit (maxBytes, --max-bytes) if you really want all of it" },
+    );
+    this.name = "TransferLimitError";
+    this.vm = vm;
+    this.path = path;
+    this.limitBytes = limitBytes;
   }
 }
 
@@ -272,6 +329,8 @@ export function formatMs(ms: number): string {
 }
 
 function subject(context: OperationContext): string {
+  if (context.path !== undefined && context.vm !== undefined)
+    return `${JSON.stringify(context.path)} in VM ${context.vm}`;
   if (context.pid !== undefined && context.vm !== undefined)
     return `process ${context.pid} in VM ${context.vm}`;
   if (context.vm !== undefined) return `VM ${context.vm}`;
@@ -322,11 +381,23 @@ function describeApiError(
         hint: `the guest operating system of ${vm} refused the guest credentials${context.guestUser ? ` of user ${JSON.stringify(context.guestUser)}` : ""}: check the guest user name and password (or SAML token), and set interactive_session only when that user is logged in to the guest desktop`,
       };
     case "UNAUTHORIZED":
+      if (context.path !== undefined) {
+        return {
+          message: what,
+          hint: `the guest user${context.guestUser ? ` ${JSON.stringify(context.guestUser)}` : ""} may not read or write ${JSON.stringify(context.path)} in ${vm}: use a path that user owns (e.g. under its home or temporary directory), or other guest credentials`,
+        };
+      }
       return {
         message: what,
         hint: "the vCenter user lacks the privilege (VirtualMachine.GuestOperations.Query for get/list, .Execute for create/delete), or the guest user may not run that program",
       };
     case "NOT_FOUND":
+      if (context.path !== undefined && envelope.data !== undefined) {
+        return {
+          message: what,
+          hint: `${vm} has no file or directory ${JSON.stringify(context.path)}: check the path (absolute, in the guest's own syntax)`,
+        };
+      }
       if (envelope.data && "pid" in envelope.data) {
         return {
           message: what,
@@ -340,7 +411,23 @@ function describeApiError(
     case "RESOURCE_BUSY":
       return { message: what, hint: `${vm} stayed busy through every retry; try again later` };
     case "INVALID_ARGUMENT":
+      if (context.path !== undefined) {
+        return {
+          message: what,
+          hint: `check ${JSON.stringify(context.path)}: transfers need the complete path of a regular file (not a directory or a symbolic link), in the guest's own syntax`,
+        };
+      }
       return { message: what, hint: "check the arguments named in vCenter's message" };
+    case "ALREADY_EXISTS":
+      return {
+        message: what,
+        hint: `${context.path !== undefined ? JSON.stringify(context.path) : "the file"} already exists in ${vm}: allow overwriting (overwrite / --overwrite) or choose another path`,
+      };
+    case "UNABLE_TO_ALLOCATE_RESOURCE":
+      return {
+        message: what,
+        hint: `the guest of ${vm} has no room for it: free space in the guest's file system or upload somewhere else`,
+      };
     case "OPERATION_NOT_FOUND":
       return {
         message: what,

@@ -24,6 +24,32 @@ export function checkVmId(vm: string, field = "vm"): string {
   return vm;
 }
 
+/** Checks a guest path: absolute (`/tmp/x`, `C:\x` or a UNC path), without NUL characters. */
+export function checkGuestPath(path: string, field = "path"): string {
+  if (typeof path !== "string" || path === "") {
+    throw new InvalidArgumentError(
+      field,
+      `${field} is empty`,
+      "give the absolute path in the guest, like /tmp/report.txt",
+    );
+  }
+  if (path.includes("\0")) {
+    throw new InvalidArgumentError(
+      field,
+      `${field} ${JSON.stringify(path)} contains a NUL character`,
+      "remove it",
+    );
+  }
+  if (!/^(\/|[A-Za-z]:[\\/]|\\\\)/.test(path)) {
+    throw new InvalidArgumentError(
+      field,
+      `${field} ${JSON.stringify(path)} is not an absolute guest path`,
+      "give the complete path, like /tmp/report.txt or C:\\Temp\\report.txt",
+    );
+  }
+  return path;
+}
+
 const INT64_MAX = 9223372036854775807n;
 
 /** Checks a pid (whole number from 1 to 2^63-1) and returns its exact decimal form. */
@@ -81,4 +107,15 @@ export const paths = {
     `${vmBase(vm)}/guest/processes/${pidToString(pid)}?action=get`,
   processDelete: (vm: string, pid: Pid): string =>
     `${vmBase(vm)}/guest/processes/${pidToString(pid)}?action=delete`,
+  guestIdentity: (vm: string): string => `${vmBase(vm)}/guest/identity`,
+  transferCreate: (vm: string): string => `${vmBase(vm)}/guest/filesystem?action=create`,
+  fileCreateTemporary: (vm: string): string => `${vmBase(vm)}/guest/filesystem/files?action=createTemporary`,
+  directoryCreateTemporary: (vm: string): string =>
+    `${vmBase(vm)}/guest/filesystem/directories?action=createTemporary`,
+  // The guest path is one percent-encoded segment: `/tmp/a b` → `%2Ftmp%2Fa%20b`.
+  fileGet: (vm: string, path: string): string =>
+    `${vmBase(vm)}/guest/filesystem/files/${encodeURIComponent(path)}?action=get`,
+  fileDelete: (vm: string, path: string): string =>
+    `${vmBase(vm)}/guest/filesystem/files/${encodeURIComponent(path)}?action=delete`,
+  directoryDelete: (vm: string): string => `${vmBase(vm)}/guest/filesystem/directories?action=delete`,
 };

@@ -48,7 +48,8 @@ export interface TransportResponse {
 /** System error codes of a connection that dropped; worth one more try on an idempotent call. */
 export const CONNECTION_RESET_CODES = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET"]);
 
-const TLS_CODES = new Set([
+/** Node.js error codes of a certificate that could not be verified. */
+export const TLS_CODES = new Set([
   "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
   "UNABLE_TO_GET_ISSUER_CERT",
   "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",

@@ -178,6 +178,15 @@ describe("simulator counters", () => {
         "processes.list": 0,
         "processes.get": 0,
         "processes.delete": 0,
+        "guest.identity": 0,
+        "files.createTemporary": 0,
+        "files.get": 0,
+        "files.delete": 0,
+        "directories.createTemporary": 0,
+        "directories.delete": 0,
+        "transfers.create": 0,
+        "transfers.download": 0,
+        "transfers.upload": 0,
       });
       const live = await login(sim);
       sim.counters.reset();

@@ -8,8 +8,10 @@ import type { CommandIo } from "./io";
 /** Help of `vsphere-guest simulator`. */
 export const SIMULATOR_HELP = `Usage: vsphere-guest simulator [--port N] [--host H] [--inventory FILE] [--retention SECONDS]
                              [--user USER] [--password PASSWORD] [--ca-file FILE]
+                             [--transfer-url-host address|*]
 
-Serves a simulated vCenter (the guest-processes API over HTTPS, with real local processes) until
+Serves a simulated vCenter (the guest processes and guest filesystem APIs over HTTPS, with real local
+processes and files: a simulated guest's files and processes are this machine's) until
 SIGINT or SIGTERM. The first line on stdout is one JSON object describing it:
   {"url", "server", "user", "password", "ca_file", "vms": [{"vm", "name", "power_state",
    "tools_running", "guest_user", "guest_password"}, ...]}
@@ -21,7 +23,10 @@ Options:
   --retention SECONDS   how long a finished process's exit code stays readable (default 300)
   --user USER           vCenter user to accept (default administrator@vsphere.local)
   --password PASSWORD   vCenter password to accept (default: random, printed in the first line)
-  --ca-file FILE        where to write the generated CA certificate (default: a temporary file)`;
+  --ca-file FILE        where to write the generated CA certificate (default: a temporary file)
+  --transfer-url-host address|*
+                        host part of the file transfer URLs: the listen address (default), or *
+                        ("the server you called", which clients replace)`;
 
 /** Runs the simulator command; resolves with the exit code once it was stopped. */
 export async function simulatorCommand(argv: string[], io: CommandIo): Promise<number> {
@@ -33,6 +38,7 @@ export async function simulatorCommand(argv: string[], io: CommandIo): Promise<n
     user: { type: "string" },
     password: { type: "string" },
     "ca-file": { type: "string" },
+    "transfer-url-host": { type: "string" },
     help: { type: "boolean", short: "h" },
   } as const;
   let values: { [K in keyof typeof options]?: string | boolean };
@@ -54,6 +60,13 @@ export async function simulatorCommand(argv: string[], io: CommandIo): Promise<n
       "simulator",
     );
   }
+  const transferUrlHost = values["transfer-url-host"];
+  if (transferUrlHost !== undefined && transferUrlHost !== "address" && transferUrlHost !== "*") {
+    throw new UsageError(
+      `--transfer-url-host ${JSON.stringify(transferUrlHost)} must be address or *`,
+      "simulator",
+    );
+  }
   const { Simulator } = await import("../../simulator");
   const sim = await Simulator.start({
     ...(typeof values.host === "string" ? { host: values.host } : {}),
@@ -63,6 +76,7 @@ export async function simulatorCommand(argv: string[], io: CommandIo): Promise<n
     ...(typeof values.user === "string" ? { user: values.user } : {}),
     ...(typeof values.password === "string" ? { password: values.password } : {}),
     ...(caFile !== undefined ? { caFile } : {}),
+    ...(transferUrlHost !== undefined ? { transferUrlHost } : {}),
   });
   io.stdout.write(`${JSON.stringify(sim.describe())}\n`);
   if (io.stderr.isTTY) {

@@ -212,6 +212,30 @@ export function prepareGuestCall(context: RequestContext, needs: { pid: boolean;
   const body = parseBody(context.body);
   const credentials = checkCredentials(body.credentials);
   const spec = needs.spec ? checkSpec(body.spec) : undefined;
+  const user = checkGuestState(vm, credentials);
+  return { vm, user, pid, spec };
+}
+
+/**
+ * Runs every check of a guest call whose body carries more than credentials (the guest filesystem
+ * operations), in the same order: VM → body JSON → credentials → `checkFields(body)` (400) → power →
+ * Tools → guest credentials → interactive session.
+ * @returns the VM, the guest user and what `checkFields` returned
+ */
+export function prepareGuestBodyCall<T>(
+  context: RequestContext,
+  checkFields: (body: Record<string, unknown>) => T,
+): { vm: VirtualMachine; user: string; fields: T } {
+  const vm = findVm(context.state, context.match.vm!);
+  const body = parseBody(context.body);
+  const credentials = checkCredentials(body.credentials);
+  const fields = checkFields(body);
+  const user = checkGuestState(vm, credentials);
+  return { vm, user, fields };
+}
+
+/** The checks after the body's: powered on (400) → Tools (503) → guest credentials (401) → interactive (400). */
+function checkGuestState(vm: VirtualMachine, credentials: WireCredentials): string {
   if (vm.power !== "POWERED_ON") {
     throw new ApiError(
       "NOT_ALLOWED_IN_CURRENT_STATE",
@@ -234,5 +258,10 @@ export function prepareGuestCall(context: RequestContext, needs: { pid: boolean;
       { id: "simulator.guest.no_interactive_session", args: [user, vm.id] },
     );
   }
-  return { vm, user, pid, spec };
+  return user;
+}
+
+/** A 400 INVALID_ARGUMENT naming the field (`args` = [field]). */
+export function invalidField(field: string, message: string): ApiError {
+  return invalidArgument(field, message);
 }

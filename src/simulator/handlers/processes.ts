@@ -36,6 +36,14 @@ function summary(process: GuestProcess): WireProcessSummary {
 /** `?action=create`: 201 with the bare pid. */
 export const createProcess: Handler = async (context) => {
   const call = prepareGuestCall(context, { pid: false, spec: true });
+  if (call.vm.config.guest_os_family === "WINDOWS" && /^[A-Za-z]:[\\/]|^\\\\/.test(call.spec!.path)) {
+    // The simulated guest is the local machine: it has no Windows programs to run.
+    throw new ApiError(
+      "INVALID_ARGUMENT",
+      `spec.path: "${call.spec!.path}" is a Windows program; the simulator runs local programs only (a simulated WINDOWS guest serves its identity and files, not Windows processes)`,
+      { id: "simulator.guest.processes.windows_program", args: ["path"] },
+    );
+  }
   const pid = await call.vm.processes.start(call.spec!, call.user);
   return jsonReply(201, pid);
 };

@@ -1,0 +1,182 @@
+/** `vsphere-guest file upload|download|rm`: guest files from the command line. */
+import { createReadStream, createWriteStream } from "node:fs";
+import { rename, rm, stat } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { parseArgs } from "node:util";
+import { parseByteSize } from "../../util/byte-size";
+import { VCenterClient } from "../../vcenter/client";
+import {
+  CONNECTION_FLAGS,
+  CONNECTION_HELP,
+  clientOptionsFrom,
+  type FlagValues,
+  guestCredentialsFrom,
+} from "../connection";
+import { UsageError } from "../errors";
+import type { CommandIo } from "./io";
+
+const USAGE: Record<string, string> = {
+  upload:
+    "vsphere-guest file upload (--vm VM | --vm-name NAME) [--mode 0755] [--overwrite] LOCAL GUEST_PATH\n\nCopies LOCAL (or - for stdin) to GUEST_PATH in the guest. An existing guest file is replaced only\nwith --overwrite. --mode sets POSIX permissions (POSIX guests only; the guest's default is 0644).",
+  download:
+    "vsphere-guest file download (--vm VM | --vm-name NAME) [--max-bytes SIZE] GUEST_PATH [LOCAL|-]\n\nCopies GUEST_PATH from the guest to LOCAL (written whole or not at all), or to stdout with - or\nwithout LOCAL. --max-bytes refuses a larger file (e.g. 64MiB).",
+  rm: "vsphere-guest file rm (--vm VM | --vm-name NAME) [--recursive] GUEST_PATH\n\nDeletes a guest file; with --recursive, a guest directory and everything in it.",
+};
+
+/** Help of `vsphere-guest file`. */
+export const FILE_HELP = `Usage: vsphere-guest file <upload|download|rm> [options]
+
+Commands:
+  upload     copy a local file into the guest
+  download   copy a guest file here (or to stdout)
+  rm         delete a guest file (or, with --recursive, a directory)
+
+Transfers go to the ESXi host running the VM, over TLS verified with the same CA as vCenter.
+Run 'vsphere-guest file <command> --help' for its options.
+
+${CONNECTION_HELP}`;
+
+/** Runs `vsphere-guest file ...`; returns the exit code. */
+export async function fileCommand(argv: string[], io: CommandIo): Promise<number> {
+  const sub = argv[0];
+  if (sub === undefined || sub === "--help" || sub === "-h" || sub === "help") {
+    io.stdout.write(`${FILE_HELP}\n`);
+    return sub === undefined ? 2 : 0;
+  }
+  const usage = USAGE[sub];
+  if (usage === undefined) throw new UsageError(`unknown command 'file ${sub}'`, "file");
+  const command = `file ${sub}`;
+  const options = {
+    ...CONNECTION_FLAGS,
+    vm: { type: "string" },
+    "vm-name": { type: "string" },
+    mode: { type: "string" },
+    overwrite: { type: "boolean" },
+    "max-bytes": { type: "string" },
+    recursive: { type: "boolean", short: "r" },
+    help: { type: "boolean", short: "h" },
+  } as const;
+  let parsed: ReturnType<
+    typeof parseArgs<{ options: typeof options; allowPositionals: true; args: string[] }>
+  >;
+  try {
+    parsed = parseArgs({ args: argv.slice(1), options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message, command);
+  }
+  const values = parsed.values as FlagValues;
+  if (values.help) {
+    io.stdout.write(`Usage: ${usage}\n\n${CONNECTION_HELP}\n`);
+    return 0;
+  }
+  const positionals = parsed.positionals;
+  const wanted = sub === "upload" ? [2, 2] : sub === "download" ? [1, 2] : [1, 1];
+  if (positionals.length < wanted[0]! || positionals.length > wanted[1]!) {
+    throw new UsageError(
+      `expected ${sub === "upload" ? "LOCAL GUEST_PATH" : sub === "download" ? "GUEST_PATH [LOCAL|-]" : "GUEST_PATH"}, got ${positionals.length} argument(s)`,
+      command,
+    );
+  }
+  if (sub !== "upload" && (values.mode !== undefined || values.overwrite !== undefined)) {
+    throw new UsageError("--mode and --overwrite are for upload", command);
+  }
+  if (sub !== "download" && values["max-bytes"] !== undefined) {
+    throw new UsageError("--max-bytes is for download", command);
+  }
+  if (sub !== "rm" && values.recursive !== undefined) throw new UsageError("--recursive is for rm", command);
+  if (typeof values.mode === "string" && !/^[0-7]{3,4}$/.test(values.mode)) {
+    throw new UsageError(`--mode ${JSON.stringify(values.mode)} is not octal permissions like 0755`, command);
+  }
+  let maxBytes: number | undefined;
+  if (typeof values["max-bytes"] === "string") {
+    const size = parseByteSize(values["max-bytes"]);
+    if ("error" in size) throw new UsageError(`--max-bytes ${size.error}`, command);
+    maxBytes = size.bytes;
+  }
+  const vmFlag = values.vm as string | undefined;
+  const vmName = values["vm-name"] as string | undefined;
+  if ((vmFlag === undefined) === (vmName === undefined)) {
+    throw new UsageError("give exactly one of --vm (managed object id, like vm-42) or --vm-name", command);
+  }
+  const client = new VCenterClient(clientOptionsFrom(values, io.env, command));
+  const credentials = guestCredentialsFrom(values, io.env);
+  try {
+    const vm = vmFlag ?? (await client.findVmByName(vmName!, io.signal));
+    if (sub === "rm") {
+      const path = positionals[0]!;
+      if (values.recursive === true) {
+        await client.deleteDirectory(vm, credentials, path, { recursive: true }, io.signal);
+      } else {
+        await client.deleteFile(vm, credentials, path, io.signal);
+      }
+      return 0;
+    }
+    if (sub === "upload") {
+      const [local, guestPath] = positionals as [string, string];
+      const options = {
+        overwrite: values.overwrite === true,
+        ...(typeof values.mode === "string" ? { mode: values.mode } : {}),
+        signal: io.signal,
+      };
+      if (local === "-") {
+        await client.uploadFile(vm, credentials, guestPath, await readStdin(io), options);
+      } else {
+        const info = await stat(local).catch(() => undefined);
+        if (info === undefined || !info.isFile()) {
+          throw new UsageError(`${JSON.stringify(local)} is not a readable local file`, command);
+        }
+        await client.uploadFile(
+          vm,
+          credentials,
+          guestPath,
+          { stream: createReadStream(local), size: info.size },
+          options,
+        );
+      }
+      return 0;
+    }
+    const [guestPath, local = "-"] = positionals as [string, string?];
+    if (local === "-") {
+      await client.downloadFileTo(vm, credentials, guestPath, io.stdout, {
+        ...(maxBytes !== undefined ? { maxBytes } : {}),
+        signal: io.signal,
+      });
+      return 0;
+    }
+    // Written beside the target and renamed: a failed download never leaves half a file.
+    const partial = join(dirname(local), `.${basename(local)}.vsphere-guest-${process.pid}`);
+    try {
+      const sink = createWriteStream(partial, { flags: "w", mode: 0o644 });
+      const opened = new Promise<void>((resolve, reject) => {
+        sink.once("open", () => resolve());
+        sink.once("error", reject);
+      });
+      await opened.catch((error: NodeJS.ErrnoException) => {
+        throw new UsageError(
+          `cannot write ${JSON.stringify(local)} (${error.code ?? error.message})`,
+          command,
+        );
+      });
+      await client.downloadFileTo(vm, credentials, guestPath, sink, {
+        ...(maxBytes !== undefined ? { maxBytes } : {}),
+        signal: io.signal,
+      });
+      await new Promise<void>((resolve, reject) =>
+        sink.end((error?: Error | null) => (error ? reject(error) : resolve())),
+      );
+      await rename(partial, local);
+    } finally {
+      await rm(partial, { force: true });
+    }
+    return 0;
+  } finally {
+    await client.close();
+  }
+}
+
+async function readStdin(io: CommandIo): Promise<Buffer> {
+  const input = io.stdin ?? process.stdin;
+  const chunks: Buffer[] = [];
+  for await (const chunk of input) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+  return Buffer.concat(chunks);
+}
