@@ -1,4 +1,5 @@
 /** The `vsphere-guest` command line: dispatches to the commands and turns errors into one line. */
+import { quote } from "../util/quote";
 import { VsphereGuestError } from "../vcenter/errors";
 import type { CommandIo } from "./commands/io";
 import { UsageError } from "./errors";
@@ -42,7 +43,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
       case "demo":
         return await (await import("./commands/demo")).demoCommand(rest, io);
       default:
-        throw new UsageError(`unknown command ${JSON.stringify(command)}`, "");
+        throw new UsageError(`unknown command ${quote(command)}`, "");
     }
   } catch (error) {
     return reportError(error, io);

@@ -6,10 +6,12 @@ import {
   AbortedError,
   ApiError,
   GuestAuthenticationError,
+  InteractiveSessionError,
   InvalidArgumentError,
   LoginError,
   ProcessNotFoundError,
   RequestTimeoutError,
+  SessionLostError,
   TlsError,
   TransportError,
   VmLookupError,
@@ -29,6 +31,11 @@ export interface ErrorContext {
   doing: string;
   /** Redacts secrets from text (defence in depth; messages never contain them). */
   redact: (text: string) => string;
+  /**
+   * The attribute of each client argument named by an {@link InvalidArgumentError} `field`, for
+   * errors found while configuring (e.g. `server` → `vsphere_server`, `ca_file` → `ca_file`).
+   */
+  fieldAttributes?: Readonly<Record<string, string>>;
 }
 
 /** Capitalises a sentence, leaving words like "vCenter" as they are. */
@@ -43,19 +50,37 @@ export function errorToDiagnostic(error: unknown, context: ErrorContext): Diagno
   const vmPath = attr(context.vmAttribute);
   const credPath: AttributePathStep[] | undefined = context.ownCredentials ? attr("credentials") : undefined;
   if (error instanceof InvalidArgumentError) {
-    const path = error.field.startsWith("credentials.")
-      ? context.ownCredentials
-        ? attr("credentials", error.field.slice("credentials.".length))
-        : undefined
-      : error.field === "pid" || error.field === "timeout"
-        ? attr(error.field)
-        : undefined;
-    return errorDiag(`Invalid ${error.field.replace("credentials.", "guest ")}`, detail(error.message), path);
+    const mapped = context.fieldAttributes?.[error.field];
+    const path = mapped
+      ? attr(mapped)
+      : error.field.startsWith("credentials.")
+        ? context.ownCredentials
+          ? attr("credentials", error.field.slice("credentials.".length))
+          : undefined
+        : error.field === "pid" ||
+            error.field === "timeout" ||
+            error.field === "vm" ||
+            error.field === "vm_name"
+          ? attr(error.field)
+          : undefined;
+    return errorDiag(
+      `Invalid ${mapped ?? error.field.replace("credentials.", "guest ")}`,
+      detail(error.message),
+      path,
+    );
   }
   if (error instanceof VmLookupError)
     return errorDiag("VM not found by name", detail(error.message), attr("vm_name"));
   if (error instanceof ProcessNotFoundError)
     return errorDiag("Guest process not found", detail(error.message), attr("pid"));
+  if (error instanceof InteractiveSessionError) {
+    return errorDiag(
+      "Guest user not logged in to the desktop",
+      detail(error.message),
+      context.ownCredentials ? attr("credentials", "interactive_session") : undefined,
+    );
+  }
+  if (error instanceof SessionLostError) return errorDiag("vCenter session lost", detail(error.message));
   if (error instanceof GuestAuthenticationError) {
     return errorDiag("Guest credentials refused", detail(error.message), credPath);
   }
@@ -69,7 +94,11 @@ export function errorToDiagnostic(error: unknown, context: ErrorContext): Diagno
   if (error instanceof ApiError) {
     switch (error.errorType) {
       case "NOT_ALLOWED_IN_CURRENT_STATE":
-        return errorDiag("VM is not running", detail(error.message), vmPath);
+        return errorDiag(
+          error.context.interactive ? "VM not running, or no interactive session" : "VM is not running",
+          detail(error.message),
+          vmPath,
+        );
       case "SERVICE_UNAVAILABLE":
         return errorDiag("VMware Tools not running", detail(error.message), vmPath);
       case "NOT_FOUND":

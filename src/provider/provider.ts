@@ -5,6 +5,7 @@
  * Start-up matters (the host starts a provider process for schema loading, for validate and for
  * plan): the API client and its HTTP stack are loaded only when the provider is configured.
  */
+import { quote } from "../util/quote";
 import type { VCenterClient } from "../vcenter/client";
 import { type CtyType, decodeCty, encodeCty } from "./codec/cty";
 import { impliedType, type SchemaBlock } from "./codec/schema";
@@ -21,6 +22,14 @@ import { PROVIDER_SCHEMA } from "./schemas";
 
 /** Every data source of the provider. */
 export const DATA_SOURCES: readonly DataSource[] = [processDataSource, processesDataSource];
+
+/** The provider attribute behind each client option an invalid-argument error can name. */
+const CLIENT_FIELD_ATTRIBUTES: Readonly<Record<string, string>> = {
+  server: "vsphere_server",
+  user: "user",
+  password: "password",
+  ca_file: "ca_file",
+};
 
 /** The provider and a way to release its vCenter session. */
 export interface VsphereGuestProvider extends ProviderServer {
@@ -63,7 +72,7 @@ export function createProvider(options: ProviderOptions = {}): VsphereGuestProvi
   const unknownDataSource = (typeName: string): Diagnostic =>
     errorDiag(
       "Unknown data source",
-      `The vsphereguest provider has no data source ${JSON.stringify(typeName)}; it offers ${DATA_SOURCES.map((d) => d.typeName).join(" and ")}.`,
+      `The vsphereguest provider has no data source ${quote(typeName)}; it offers ${DATA_SOURCES.map((d) => d.typeName).join(" and ")}.`,
     );
 
   return {
@@ -104,8 +113,9 @@ export function createProvider(options: ProviderOptions = {}): VsphereGuestProvi
           ownCredentials: false,
           doing: "configuring the vsphereguest provider",
           redact: (t) => log.redact(t),
+          fieldAttributes: CLIENT_FIELD_ATTRIBUTES,
         });
-        if (configureError.summary.startsWith("Invalid ")) {
+        if (configureError.summary.startsWith("Invalid ") && configureError.attribute === undefined) {
           configureError.summary = "Invalid provider configuration";
         }
         return [...diagnostics, configureError];

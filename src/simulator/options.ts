@@ -1,8 +1,10 @@
 /**
  * The options of a simulator, their defaults, and their validation.
  */
+
 import { randomBytes } from "node:crypto";
 import { isAbsolute } from "node:path";
+import { quote } from "../util/quote";
 import type { FaultRule } from "./faults";
 import type { InventoryDocument } from "./inventory";
 
@@ -50,7 +52,7 @@ export interface ResolvedSimulatorOptions {
 function nonNegative(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-    throw new TypeError(`simulator option ${name}: ${JSON.stringify(value)} is not a number >= 0`);
+    throw new TypeError(`simulator option ${name}: ${quote(value)} is not a number >= 0`);
   }
   return value;
 }
@@ -63,7 +65,7 @@ export function resolveOptions(options: SimulatorOptions): ResolvedSimulatorOpti
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new TypeError(
-      `simulator option port: ${JSON.stringify(port)} is not a port number 0-65535 (0 picks a free port)`,
+      `simulator option port: ${quote(port)} is not a port number 0-65535 (0 picks a free port)`,
     );
   }
   if (options.caFile !== undefined && !isAbsolute(options.caFile)) {
@@ -72,7 +74,7 @@ export function resolveOptions(options: SimulatorOptions): ResolvedSimulatorOpti
   const user = options.user ?? "administrator@vsphere.local";
   if (user === "" || user.includes(":")) {
     throw new TypeError(
-      `simulator option user: ${JSON.stringify(user)} must be non-empty and without ":" (HTTP Basic)`,
+      `simulator option user: ${quote(user)} must be non-empty and without ":" (HTTP Basic)`,
     );
   }
   return {

@@ -41,7 +41,7 @@ const FAILING = `test("fails", () => { expect(1).toBe(2); });\n`;
 const THROWS_AT_LOAD = `throw new Error("a fixture is missing");\ntest("never runs", () => {});\n`;
 
 describe("summary reporter", () => {
-  test.each([
+  test.each<{ name: string; files: Record<string, string>; line: string; jest: RegExp }>([
     {
       name: "all pass",
       files: { "a.test.js": PASSING },

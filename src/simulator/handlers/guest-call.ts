@@ -5,6 +5,7 @@
  * → guest credentials valid (401) → interactive session available (400).
  * The vCenter session (401) was checked before the handler ran.
  */
+import { quote } from "../../util/quote";
 import type { WireCreateSpec, WireCredentials } from "../../vcenter/wire";
 import type { RequestContext, SimulatorState } from "../context";
 import { ApiError } from "../responses";
@@ -29,7 +30,7 @@ function isObject(value: unknown): value is Json {
 }
 
 function show(value: unknown): string {
-  return value === undefined ? "missing" : JSON.stringify(value);
+  return value === undefined ? "missing" : quote(value);
 }
 
 function invalidArgument(field: string, message: string): ApiError {
