@@ -47,6 +47,8 @@ export interface GuestProcessTableOptions {
   terminateGraceMs: number;
   /** Start time of resident processes that do not state one. */
   bootTime: Date;
+  /** The clock of start and finish times and of retention. @default the system clock */
+  clock?: () => Date;
 }
 
 /** What {@link GuestProcessTable.terminate} did. */
@@ -159,7 +161,7 @@ export class GuestProcessTable {
         id: "simulator.closing",
       });
     }
-    const started = new Date();
+    const started = this.now();
     let child: ChildProcess;
     try {
       // A process group of its own, so termination also reaches what the program started.
@@ -201,7 +203,7 @@ export class GuestProcessTable {
       resident: false,
       child,
       exited: exit.then(({ code, signal }) => {
-        record.finished = new Date();
+        record.finished = this.now();
         record.exitCode = exitCodeOf(code, signal);
         if (record.killTimer !== undefined) clearTimeout(record.killTimer);
       }),
@@ -272,8 +274,12 @@ export class GuestProcessTable {
     return count;
   }
 
+  private now(): Date {
+    return this.options.clock?.() ?? new Date();
+  }
+
   private purge(): void {
-    const now = Date.now();
+    const now = this.now().getTime();
     for (const [pid, record] of this.created) {
       if (record.finished !== undefined && now - record.finished.getTime() >= this.options.retentionMs) {
         this.created.delete(pid);

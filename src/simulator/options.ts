@@ -32,6 +32,11 @@ export interface SimulatorOptions {
   faults?: FaultRule[];
   /** `delete`: milliseconds between SIGTERM and SIGKILL. @default 2000 */
   terminateGraceMs?: number;
+  /**
+   * The clock of session expiry, exit-code retention and process times. Tests pass a clock they
+   * advance themselves, so no test has to sleep through a timeout. @default the system clock
+   */
+  clock?: () => Date;
 }
 
 /** The options with every default applied. */
@@ -47,6 +52,7 @@ export interface ResolvedSimulatorOptions {
   sessionIdleMs: number;
   faults: FaultRule[];
   terminateGraceMs: number;
+  clock: () => Date;
 }
 
 function nonNegative(name: string, value: number | undefined, fallback: number): number {
@@ -89,5 +95,6 @@ export function resolveOptions(options: SimulatorOptions): ResolvedSimulatorOpti
     sessionIdleMs: nonNegative("sessionIdleSeconds", options.sessionIdleSeconds, 1800) * 1000,
     faults: options.faults ?? [],
     terminateGraceMs: nonNegative("terminateGraceMs", options.terminateGraceMs, 2000),
+    clock: options.clock ?? (() => new Date()),
   };
 }

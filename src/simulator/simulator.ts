@@ -100,7 +100,7 @@ export class Simulator {
     this.caFile = caFile;
     this.user = options.user;
     this.password = options.password;
-    this.sessions = new SessionStore(options.sessionIdleMs);
+    this.sessions = new SessionStore(options.sessionIdleMs, options.clock);
     const counters = new Counters(() => this.sessions.activeCount);
     this.counters = counters;
     this.state = { vms, sessions: this.sessions, counters, user: options.user, password: options.password };
@@ -124,7 +124,7 @@ export class Simulator {
       ...(inventory.faults ?? []),
       ...resolved.faults.map((rule, i) => checkFaultRule(rule, `faults[${i}]`)),
     ];
-    const bootTime = new Date();
+    const bootTime = resolved.clock();
     const vms = new Map<string, VirtualMachine>();
     for (const config of inventory.vms) {
       vms.set(
@@ -133,6 +133,7 @@ export class Simulator {
           retentionMs: resolved.retentionMs,
           terminateGraceMs: resolved.terminateGraceMs,
           bootTime,
+          clock: resolved.clock,
         }),
       );
     }

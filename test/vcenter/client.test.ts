@@ -17,6 +17,7 @@ import {
   VsphereGuestError,
   WaitTimeoutError,
 } from "../../src/vcenter";
+import { ManualClock } from "../helpers/manual-clock";
 import { withSimulator } from "../helpers/with-simulator";
 
 const APP = "vm-1001";
@@ -457,18 +458,20 @@ describe("waitForExit", () => {
       });
     }));
 
-  it("explains the retention window when the exit code is already gone", () =>
-    withSimulator(
+  it("explains the retention window when the exit code is already gone", () => {
+    const clock = new ManualClock();
+    return withSimulator(
       async (sim) => {
         await using(clientFor(sim), async (client) => {
           const pid = await client.createProcess(APP, guestOf(sim), { path: "/bin/true" });
           await client.waitForExit(APP, pid, guestOf(sim), { timeoutMs: 5000 });
-          await new Promise((r) => setTimeout(r, 3000));
+          clock.advance(3000);
           const error = await caught(client.waitForExit(APP, pid, guestOf(sim), { timeoutMs: 5000 }));
           expect(error).toBeInstanceOf(ProcessNotFoundError);
           expect(error.message).toContain("about 5 minutes");
         });
       },
-      { retentionSeconds: 1 },
-    ));
+      { retentionSeconds: 1, clock: clock.now },
+    );
+  });
 });
