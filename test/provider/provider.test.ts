@@ -10,7 +10,7 @@ import { createProvider } from "../../src/provider/provider";
 import { PROVIDER_SCHEMA } from "../../src/provider/schemas";
 import type { Simulator } from "../../src/simulator";
 import { VCenterClient } from "../../src/vcenter";
-import { vsphereEnv, withSimulator } from "../helpers/with-simulator";
+import { eventually, vsphereEnv, withSimulator } from "../helpers/with-simulator";
 
 const providerConfig = () => ({
   msgpack: encodeCty(impliedType(PROVIDER_SCHEMA), {
@@ -72,17 +72,32 @@ describe("the provider against the simulator", () => {
         log: createLogger({ level: "trace", write: (l) => lines.push(l) }),
       });
       expect(await provider.configureProvider(providerConfig(), "1.6.3")).toEqual([]);
-      const pid = await startProcess(sim, "sleep 30");
-      const started = Date.now();
+      const pid = await startProcess(sim, "sleep 600");
       const read = provider.readDataSource(
         "vsphereguest_process",
         processConfig(pid, { wait_for_exit: true, timeout: "5m" }),
       );
-      setTimeout(() => provider.stopProvider?.(), 300);
+      // Stop once the wait is really in flight (it has polled), not after a guessed delay.
+      await eventually(async () => (sim.counters.requests["processes.get"] >= 1 ? true : undefined));
+      provider.stopProvider?.();
       const result = await read;
-      expect(Date.now() - started).toBeLessThan(60_000);
       expect(result.state).toBeUndefined();
       expect(result.diagnostics[0]).toMatchObject({ severity: "error", summary: "Interrupted" });
+      // The wait ended because of the stop: neither the process (600 s) nor the timeout (5 m) ended it.
+      const client = new VCenterClient({
+        server: sim.server,
+        user: sim.user,
+        password: sim.password,
+        caFile: sim.caFile,
+      });
+      try {
+        const info = await client.getProcess("vm-1001", pid, vsphereEnv(sim).guest);
+        expect(info.exitCode).toBeUndefined();
+        expect(info.finished).toBeUndefined();
+        await client.deleteProcess("vm-1001", pid, vsphereEnv(sim).guest);
+      } finally {
+        await client.close();
+      }
       expect(sim.counters.activeSessions).toBe(1);
       await provider.close?.();
       expect(sim.counters.activeSessions).toBe(0);
