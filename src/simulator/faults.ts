@@ -78,7 +78,9 @@ export function faultRuleProblems(value: unknown, where: string): string[] {
   const problems: string[] = [];
   for (const key of Object.keys(rule)) {
     if (!RULE_FIELDS.has(key)) {
-      problems.push(`${where}: unknown field "${key}"; allowed fields are ${[...RULE_FIELDS].join(", ")}`);
+      problems.push(
+        `${where}: unknown field ${quote(key)}; allowed fields are ${[...RULE_FIELDS].join(", ")}`,
+      );
     }
   }
   if (!(FAULT_KINDS as readonly unknown[]).includes(rule.kind)) {

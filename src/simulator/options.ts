@@ -75,7 +75,7 @@ export function resolveOptions(options: SimulatorOptions): ResolvedSimulatorOpti
     );
   }
   if (options.caFile !== undefined && !isAbsolute(options.caFile)) {
-    throw new TypeError(`simulator option caFile: "${options.caFile}" is not an absolute path`);
+    throw new TypeError(`simulator option caFile: ${quote(options.caFile)} is not an absolute path`);
   }
   const user = options.user ?? "administrator@vsphere.local";
   if (user === "" || user.includes(":")) {

@@ -44,7 +44,7 @@ function invalidArgument(field: string, message: string): ApiError {
 export function findVm(state: SimulatorState, id: string): VirtualMachine {
   const vm = state.vms.get(id);
   if (vm === undefined) {
-    throw new ApiError("NOT_FOUND", `virtual machine "${id}" does not exist`, {
+    throw new ApiError("NOT_FOUND", `virtual machine ${quote(id)} does not exist`, {
       id: "simulator.vm.not_found",
       args: [id],
     });
@@ -62,7 +62,7 @@ const MAX_PID = 2n ** 63n - 1n;
 export function parsePid(text: string): bigint {
   const pid = /^[0-9]{1,19}$/.test(text) ? BigInt(text) : 0n;
   if (pid <= 0n || pid > MAX_PID) {
-    throw invalidArgument("pid", `"${text}" is not a positive integer process id (int64)`);
+    throw invalidArgument("pid", `${quote(text)} is not a positive integer process id (int64)`);
   }
   return pid;
 }
@@ -231,7 +231,7 @@ export function prepareGuestCall(context: RequestContext, needs: { pid: boolean;
   if (credentials.interactive_session && !vm.isInteractive(user)) {
     throw new ApiError(
       "NOT_ALLOWED_IN_CURRENT_STATE",
-      `no interactive session for user "${user}" in ${vm.id}; send interactive_session: false`,
+      `no interactive session for user ${quote(user)} in ${vm.id}; send interactive_session: false`,
       { id: "simulator.guest.no_interactive_session", args: [user, vm.id] },
     );
   }
