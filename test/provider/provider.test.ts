@@ -12,7 +12,7 @@ import type { Simulator } from "../../src/simulator";
 import { VCenterClient } from "../../src/vcenter";
 import { eventually, vsphereEnv, withSimulator } from "../helpers/with-simulator";
 
-const providerConfig = () => ({
+const providerConfig = (fields: Record<string, unknown> = {}) => ({
   msgpack: encodeCty(impliedType(PROVIDER_SCHEMA), {
     vsphere_server: null,
     user: null,
@@ -21,7 +21,8 @@ const providerConfig = () => ({
     ca_file: null,
     api_timeout: null,
     guest_credentials: null,
-  }),
+    ...fields,
+  } as never),
 });
 
 function processConfig(pid: number, extra: Record<string, unknown> = {}) {
@@ -146,6 +147,73 @@ describe("the provider against the simulator", () => {
       expect(log).toContain("read data source");
       for (const secret of [guest.password, "Data-Source-Secret-1", sim.password])
         expect(log).not.toContain(secret);
+      await provider.close?.();
+    }));
+
+  it.each([
+    {
+      name: "an unreadable ca_file",
+      fields: { ca_file: "/nonexistent/vsphere-guest/ca.pem" },
+      summary: "Invalid ca_file",
+      attribute: "ca_file",
+      detail: 'The CA bundle "/nonexistent/vsphere-guest/ca.pem" cannot be read (ENOENT)',
+    },
+    {
+      name: "a ca_file that holds no certificate",
+      fields: { ca_file: __filename },
+      summary: "Invalid ca_file",
+      attribute: "ca_file",
+      detail: "holds no PEM certificate",
+    },
+    {
+      name: "a server with a path",
+      fields: { vsphere_server: "https://vc.example.com/ui" },
+      summary: "Invalid vsphere_server",
+      attribute: "vsphere_server",
+      detail: 'vsphere_server "https://vc.example.com/ui" has a path or query',
+    },
+  ])(
+    "points a configuration problem found while configuring ($name) at its attribute",
+    ({ fields, summary, attribute, detail }) =>
+      withSimulator(async (sim) => {
+        const provider = createProvider({ env: vsphereEnv(sim).env, log: createLogger({ write: () => {} }) });
+        const diagnostics = await provider.configureProvider(providerConfig(fields), "1.6.3");
+        expect(diagnostics).toEqual([
+          expect.objectContaining({ severity: "error", summary, attribute: [{ attributeName: attribute }] }),
+        ]);
+        expect(diagnostics[0]?.detail).toContain(detail);
+        expect(sim.counters.logins).toBe(0);
+        await provider.close?.();
+      }),
+  );
+
+  it("reports interactive_session without a desktop session as that, pointing at it", () =>
+    withSimulator(async (sim) => {
+      const { env, guest } = vsphereEnv(sim);
+      const provider = createProvider({ env, log: createLogger({ write: () => {} }) });
+      expect(await provider.configureProvider(providerConfig(), "1.6.3")).toEqual([]);
+      const result = await provider.readDataSource(
+        "vsphereguest_process",
+        processConfig(1, {
+          credentials: {
+            user_name: guest.userName,
+            password: null,
+            saml_token: null,
+            interactive_session: true,
+          },
+        }),
+      );
+      expect(result.diagnostics).toEqual([
+        expect.objectContaining({
+          severity: "error",
+          summary: "Guest user not logged in to the desktop",
+          attribute: [{ attributeName: "credentials" }, { attributeName: "interactive_session" }],
+        }),
+      ]);
+      expect(result.diagnostics[0]?.detail).toContain(
+        'interactive_session is true but guest user "root" is not logged in to the desktop of vm-1001',
+      );
+      expect(result.diagnostics[0]?.detail).not.toContain("power it on");
       await provider.close?.();
     }));
 });
