@@ -19,6 +19,7 @@ import {
   WaitTimeoutError,
 } from "../vcenter/errors";
 import { attr, errorDiag } from "./diagnostics";
+import { isOutage, type OutageReport } from "./outage";
 import type { AttributePathStep, Diagnostic } from "./protocol/types";
 
 /** Which arguments the configuration used, to point at the right one. */
@@ -36,6 +37,11 @@ export interface ErrorContext {
    * errors found while configuring (e.g. `server` → `vsphere_server`, `ca_file` → `ca_file`).
    */
   fieldAttributes?: Readonly<Record<string, string>>;
+  /**
+   * Shared by the reads of one provider process: an unreachable vCenter is told in full once;
+   * the other reads failing for it get a short diagnostic pointing at that one.
+   */
+  outage?: OutageReport;
 }
 
 /** Capitalises a sentence, leaving words like "vCenter" as they are. */
@@ -46,6 +52,17 @@ function upperFirst(text: string): string {
 
 /** Maps an error thrown while reading into one diagnostic. */
 export function errorToDiagnostic(error: unknown, context: ErrorContext): Diagnostic {
+  const diagnostic = describeError(error, context);
+  if (context.outage === undefined || !isOutage(error)) return diagnostic;
+  const reported = context.outage.claim(diagnostic.summary);
+  if (reported === undefined) return diagnostic;
+  return errorDiag(
+    "Not read: vCenter unreachable",
+    `This data source was not read because vCenter could not be reached; the cause is in the "${reported}" error reported for another data source.`,
+  );
+}
+
+function describeError(error: unknown, context: ErrorContext): Diagnostic {
   const detail = (text: string): string => context.redact(upperFirst(text.endsWith(".") ? text : `${text}.`));
   const vmPath = attr(context.vmAttribute);
   const credPath: AttributePathStep[] | undefined = context.ownCredentials ? attr("credentials") : undefined;

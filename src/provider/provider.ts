@@ -16,6 +16,7 @@ import { processesDataSource } from "./data-sources/processes";
 import { errorDiag } from "./diagnostics";
 import { errorToDiagnostic } from "./error-diagnostics";
 import { log as defaultLog, type Logger } from "./log";
+import { OutageReport } from "./outage";
 import type { ProviderServer } from "./protocol/provider-server";
 import type { Diagnostic, DynamicValue, ProviderSchema } from "./protocol/types";
 import { PROVIDER_SCHEMA } from "./schemas";
@@ -120,7 +121,7 @@ export function createProvider(options: ProviderOptions = {}): VsphereGuestProvi
         }
         return [...diagnostics, configureError];
       }
-      context = { client, settings, stopSignal: stop.signal, log };
+      context = { client, settings, stopSignal: stop.signal, log, outage: new OutageReport() };
       return diagnostics;
     },
 

@@ -3,6 +3,7 @@
  * that change where the diagnostic points. No host and no simulator needed.
  */
 import { type ErrorContext, errorToDiagnostic } from "../../src/provider/error-diagnostics";
+import { OutageReport } from "../../src/provider/outage";
 import type { Diagnostic } from "../../src/provider/protocol/types";
 import {
   AbortedError,
@@ -327,5 +328,47 @@ describe("errorToDiagnostic", () => {
     expect(diagnostic.detail?.endsWith(".")).toBe(true);
     // Nothing a user value carried reaches the message raw.
     expect(hasRawUnsafe(diagnostic.detail ?? "")).toBe(false);
+  });
+});
+
+describe("errorToDiagnostic with an outage report", () => {
+  test.each([
+    [
+      "connection refused",
+      new TransportError("cannot connect to vc:443 (ECONNREFUSED)", "ECONNREFUSED", undefined),
+      "Cannot reach vCenter",
+    ],
+    [
+      "certificate not trusted",
+      new TlsError("the certificate of vc:443 is not trusted", "CERT_HAS_EXPIRED", undefined),
+      "vCenter certificate not trusted",
+    ],
+    [
+      "request timeout",
+      new RequestTimeoutError("headers", 5000, "vCenter did not answer within 5s"),
+      "Cannot reach vCenter",
+    ],
+  ])("%s: told in full once, then pointed at", (_name, error, summary) => {
+    const outage = new OutageReport();
+    const first = errorToDiagnostic(error, { ...base, outage });
+    expect(first.summary).toBe(summary);
+    const second = errorToDiagnostic(error, { ...base, outage });
+    expect(second).toEqual({
+      severity: "error",
+      summary: "Not read: vCenter unreachable",
+      detail: `This data source was not read because vCenter could not be reached; the cause is in the "${summary}" error reported for another data source.`,
+    });
+  });
+
+  test("a data source's own problem is never folded into an outage", () => {
+    const outage = new OutageReport();
+    errorToDiagnostic(new TransportError("reset", "ECONNRESET", undefined), { ...base, outage });
+    for (const error of [
+      new ProcessNotFoundError(404, envelope("NOT_FOUND", "no pid", { pid: 42 }), get),
+      new GuestAuthenticationError(401, envelope("UNAUTHENTICATED"), get),
+      new ApiError(400, envelope("NOT_ALLOWED_IN_CURRENT_STATE"), get),
+    ]) {
+      expect(errorToDiagnostic(error, { ...base, outage }).summary).not.toBe("Not read: vCenter unreachable");
+    }
   });
 });

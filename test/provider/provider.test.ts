@@ -5,6 +5,7 @@
 import { decodeCty, encodeCty } from "../../src/provider/codec/cty";
 import { impliedType } from "../../src/provider/codec/schema";
 import { PROCESS_SCHEMA } from "../../src/provider/data-sources/process";
+import { PROCESSES_SCHEMA } from "../../src/provider/data-sources/processes";
 import { createLogger } from "../../src/provider/log";
 import { createProvider } from "../../src/provider/provider";
 import { PROVIDER_SCHEMA } from "../../src/provider/schemas";
@@ -214,6 +215,40 @@ describe("the provider against the simulator", () => {
         'interactive_session is true but guest user "root" is not logged in to the desktop of vm-1001',
       );
       expect(result.diagnostics[0]?.detail).not.toContain("power it on");
+      await provider.close?.();
+    }));
+
+  it("tells an unreachable vCenter once, however many data sources fail for it", () =>
+    withSimulator(async (sim) => {
+      const provider = createProvider({ env: vsphereEnv(sim).env, log: createLogger({ write: () => {} }) });
+      expect(await provider.configureProvider(providerConfig(), "1.6.3")).toEqual([]);
+      // vCenter goes away after the login: every connection of a read is dropped.
+      sim.addFault({ route: ["processes.get", "processes.list"], kind: "reset" });
+      const results = await Promise.all([
+        ...[1, 2, 3, 4].map((pid) => provider.readDataSource("vsphereguest_process", processConfig(pid))),
+        provider.readDataSource("vsphereguest_processes", {
+          msgpack: encodeCty(impliedType(PROCESSES_SCHEMA), {
+            vm: "vm-1001",
+            vm_name: null,
+            id: null,
+            processes: null,
+            credentials: null,
+          } as never),
+        }),
+      ]);
+      const diagnostics = results.flatMap((r) => r.diagnostics);
+      expect(results.every((r) => r.state === undefined)).toBe(true);
+      expect(diagnostics).toHaveLength(5);
+      const full = diagnostics.filter((d) => d.summary === "Cannot reach vCenter");
+      expect(full).toHaveLength(1);
+      expect(full[0]?.detail).toMatch(/^The connection to 127\.0\.0\.1:\d+ was reset/);
+      const short = diagnostics.filter((d) => d.summary === "Not read: vCenter unreachable");
+      expect(short).toHaveLength(4);
+      for (const d of short) expect(d.detail).toContain('the cause is in the "Cannot reach vCenter" error');
+      // A data source's own problem is still its own, in full.
+      sim.clearFaults();
+      const own = await provider.readDataSource("vsphereguest_process", processConfig(999_999));
+      expect(own.diagnostics[0]?.summary).toBe("Guest process not found");
       await provider.close?.();
     }));
 });

@@ -119,6 +119,7 @@ export function readFailure(
         ownCredentials: nested(config, "credentials") !== undefined,
         doing,
         redact: (t) => context.log.redact(t),
+        outage: context.outage,
       }),
     ],
   };
