@@ -228,6 +228,18 @@ ${processBlock('vm = "vm-1001"\n  pid = terraform_data.pid.output')}`,
       "ca_file",
     ],
     ['vm = "vm-1001"\n  pid = 1', { VSPHERE_SERVER: undefined }, "Missing vsphere_server", "VSPHERE_SERVER"],
+    [
+      'vm = "vm-1001"\n  pid = 1\n  credentials {\n    interactive_session = true\n  }',
+      {},
+      "Guest user not logged in to the desktop",
+      'interactive_session is true but guest user \\"root\\" is not logged in to the desktop of vm-1001',
+    ],
+    [
+      'vm_name = "web\\u202eexe"\n  pid = 1',
+      {},
+      "VM not found by name",
+      'no VM is named \\"web\\u202eexe\\"',
+    ],
   ])("explains %j as a readable diagnostic", async (args, extraEnv, summary, detail) => {
     const { result } = await plan(processBlock(args), {}, extraEnv);
     expect(result.code).toBe(1);
