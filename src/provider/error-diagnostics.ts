@@ -2,6 +2,8 @@
  * Client errors as diagnostics: a short summary, the client's message (which names the VM and
  * the pid and says what to do) as detail, and the attribute at fault where there is one.
  */
+
+import { escapeText } from "../util/quote";
 import {
   AbortedError,
   ApiError,
@@ -63,7 +65,10 @@ export function errorToDiagnostic(error: unknown, context: ErrorContext): Diagno
 }
 
 function describeError(error: unknown, context: ErrorContext): Diagnostic {
-  const detail = (text: string): string => context.redact(upperFirst(text.endsWith(".") ? text : `${text}.`));
+  // escapeText is idempotent on messages that already escaped their values, and catches the rest
+  // (an unexpected exception's text).
+  const detail = (text: string): string =>
+    context.redact(upperFirst(escapeText(text.endsWith(".") ? text : `${text}.`)));
   const vmPath = attr(context.vmAttribute);
   const credPath: AttributePathStep[] | undefined = context.ownCredentials ? attr("credentials") : undefined;
   if (error instanceof InvalidArgumentError) {

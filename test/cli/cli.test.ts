@@ -172,6 +172,7 @@ describe("vsphere-guest process", () => {
       "starting a process in VM vm-1001 failed",
     ],
     [["process", "list", "--vm-name", "web\n\u202eexe"], 1, 'no VM is named "web\\n\\u202eexe"'],
+    [["process", "list", "--vm", "vm-1001", "--bog\u202eus"], 2, "Unknown option '--bog\\u202eus'"],
   ])("%j fails with one clear line", async (args, code, text) => {
     const r = await runCli(args, env);
     expect(r.code).toBe(code);

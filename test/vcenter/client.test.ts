@@ -438,11 +438,21 @@ describe("waitForExit", () => {
       await using(clientFor(sim), async (client) => {
         const pid = await client.createProcess(APP, guestOf(sim), { path: "/bin/sleep", arguments: "30" });
         const controller = new AbortController();
-        setTimeout(() => controller.abort(), 200);
+        let polls = 0;
+        // Abort once the wait has really polled (not after a guessed delay).
+        const onPoll = () => {
+          polls++;
+          controller.abort();
+        };
         const error = await caught(
-          client.waitForExit(APP, pid, guestOf(sim), { timeoutMs: 20_000, signal: controller.signal }),
+          client.waitForExit(APP, pid, guestOf(sim), {
+            timeoutMs: 20_000,
+            signal: controller.signal,
+            onPoll,
+          }),
         );
         expect(error).toBeInstanceOf(AbortedError);
+        expect(polls).toBe(1);
       });
     }));
 
