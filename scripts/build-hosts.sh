@@ -18,7 +18,13 @@ export CGO_ENABLED=0
 log() { printf '[build-hosts] %s\n' "$*" >&2; }
 
 has_version() { # binary version
-  [ -x "$1" ] && TF_CLI_CONFIG_FILE=/dev/null "$1" version 2>/dev/null | head -n1 | grep -Eq "^(OpenTofu|Terraform) v$2\$"
+  # Capture the whole output first: a pipe into `head`/`grep -q` closes early, and under
+  # pipefail the binary's SIGPIPE would make a good binary look like the wrong version.
+  local out first
+  [ -x "$1" ] || return 1
+  out="$(TF_CLI_CONFIG_FILE=/dev/null "$1" version 2>/dev/null)" || return 1
+  first="${out%%$'\n'*}"
+  [ "$first" = "OpenTofu v$2" ] || [ "$first" = "Terraform v$2" ]
 }
 
 check_version() { # binary version

@@ -4,6 +4,7 @@
  */
 
 import { parseBoolText } from "../util/bool";
+import { quote } from "../util/quote";
 import type { VCenterClientOptions } from "../vcenter/client";
 import type { GuestCredentials } from "../vcenter/credentials";
 import { UsageError } from "./errors";
@@ -54,7 +55,7 @@ export function envBool(value: string | undefined, variable: string): boolean | 
   if (value === undefined || value === "") return undefined;
   const parsed = parseBoolText(value);
   if (parsed !== undefined) return parsed;
-  throw new UsageError(`${variable}=${JSON.stringify(value)} is not a boolean; use true or false`, "");
+  throw new UsageError(`${variable}=${quote(value)} is not a boolean; use true or false`, "");
 }
 
 /** Client options from flags and environment; names the missing setting and where to set it. */

@@ -1,4 +1,5 @@
 /** The `vsphere-guest` command line: dispatches to the commands and turns errors into one line. */
+import { escapeText, quote } from "../util/quote";
 import { VsphereGuestError } from "../vcenter/errors";
 import type { CommandIo } from "./commands/io";
 import { Interrupted, interruptedExitCode, UsageError } from "./errors";
@@ -45,7 +46,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
       case "demo":
         return await (await import("./commands/demo")).demoCommand(rest, io);
       default:
-        throw new UsageError(`unknown command ${JSON.stringify(command)}`, "");
+        throw new UsageError(`unknown command ${quote(command)}`, "");
     }
   } catch (error) {
     return reportError(error, io);
@@ -59,17 +60,17 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
 export function reportError(error: unknown, io: CommandIo): number {
   if (error instanceof UsageError) {
     const help = error.command ? `vsphere-guest ${error.command} --help` : "vsphere-guest --help";
-    io.stderr.write(`vsphere-guest: ${error.message} (see '${help}')\n`);
+    io.stderr.write(`vsphere-guest: ${escapeText(error.message)} (see '${help}')\n`);
     return 2;
   }
   if (error instanceof VsphereGuestError) {
-    io.stderr.write(`vsphere-guest: ${error.message}\n`);
+    io.stderr.write(`vsphere-guest: ${escapeText(error.message)}\n`);
     if (error.code !== "VSG_ERR_ABORTED") return 1;
     const reason: unknown = io.signal.reason;
     return interruptedExitCode(reason instanceof Interrupted ? reason.signal : "SIGINT");
   }
   const message = error instanceof Error ? error.message : String(error);
-  io.stderr.write(`vsphere-guest: ${message}\n`);
+  io.stderr.write(`vsphere-guest: ${escapeText(message)}\n`);
   if (io.env.VSPHERE_GUEST_DEBUG && error instanceof Error && error.stack)
     io.stderr.write(`${error.stack}\n`);
   return 1;

@@ -2,9 +2,13 @@
  * The provider configuration: the `provider` block's values with their environment-variable
  * fallbacks, checked without calling vCenter, and turned into client options.
  */
+
 import { parseBoolText } from "../util/bool";
 import { parseDuration } from "../util/duration";
+import { quote } from "../util/quote";
 import type { GuestCredentials } from "../vcenter/credentials";
+import { InvalidArgumentError } from "../vcenter/errors";
+import { parseServerAddress } from "../vcenter/server-address";
 import { type CtyValue, isUnknown } from "./codec/cty";
 import { attr, errorDiag, hasErrors } from "./diagnostics";
 import type { Diagnostic } from "./protocol/types";
@@ -90,9 +94,34 @@ export function checkCredentials(block: BlockValue | undefined, path: string): D
   return [];
 }
 
+/**
+ * Checks a server address; `undefined` when it is fine. `name` is how the user set it (the
+ * attribute, or the environment variable), and the diagnostic points at the attribute only when
+ * the attribute was the source.
+ */
+export function checkServer(
+  value: string,
+  name: "vsphere_server" | "VSPHERE_SERVER",
+): Diagnostic | undefined {
+  try {
+    parseServerAddress(value, name);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof InvalidArgumentError)) throw error;
+    return errorDiag(
+      `Invalid ${name}`,
+      `${error.message}.`,
+      name === "vsphere_server" ? attr("vsphere_server") : undefined,
+    );
+  }
+}
+
 /** Validation of the provider block: formats only, never a call to vCenter. Unknown values pass. */
 export function validateProviderBlock(config: BlockValue): Diagnostic[] {
   const diags: Diagnostic[] = [];
+  const server = str(config, "vsphere_server");
+  const serverProblem = server === undefined ? undefined : checkServer(server, "vsphere_server");
+  if (serverProblem) diags.push(serverProblem);
   const timeout = checkDuration(
     config.api_timeout,
     ["api_timeout"],
@@ -141,6 +170,10 @@ export function resolveProviderSettings(
       attr(name),
     );
   if (!server) diagnostics.push(missing("vsphere_server", "VSPHERE_SERVER"));
+  else if (str(config, "vsphere_server") === undefined) {
+    const serverProblem = checkServer(server, "VSPHERE_SERVER");
+    if (serverProblem) diagnostics.push(serverProblem);
+  }
   if (!user) diagnostics.push(missing("user", "VSPHERE_USER"));
   if (!password) diagnostics.push(missing("password", "VSPHERE_PASSWORD"));
 
@@ -151,7 +184,7 @@ export function resolveProviderSettings(
       diagnostics.push(
         errorDiag(
           "Invalid VSPHERE_ALLOW_UNVERIFIED_SSL",
-          `VSPHERE_ALLOW_UNVERIFIED_SSL=${JSON.stringify(env.VSPHERE_ALLOW_UNVERIFIED_SSL)} is not a boolean. Use true or false.`,
+          `VSPHERE_ALLOW_UNVERIFIED_SSL=${quote(env.VSPHERE_ALLOW_UNVERIFIED_SSL)} is not a boolean. Use true or false.`,
         ),
       );
     }

@@ -5,6 +5,7 @@
  * Start-up matters (the host starts a provider process for schema loading, for validate and for
  * plan): the API client and its HTTP stack are loaded only when the provider is configured.
  */
+import { quote } from "../util/quote";
 import type { VCenterClient } from "../vcenter/client";
 import { type CtyType, decodeCty, encodeCty } from "./codec/cty";
 import { impliedType, type SchemaBlock } from "./codec/schema";
@@ -15,12 +16,21 @@ import { processesDataSource } from "./data-sources/processes";
 import { errorDiag } from "./diagnostics";
 import { errorToDiagnostic } from "./error-diagnostics";
 import { log as defaultLog, type Logger } from "./log";
+import { OutageReport } from "./outage";
 import type { ProviderServer } from "./protocol/provider-server";
 import type { Diagnostic, DynamicValue, ProviderSchema } from "./protocol/types";
 import { PROVIDER_SCHEMA } from "./schemas";
 
 /** Every data source of the provider. */
 export const DATA_SOURCES: readonly DataSource[] = [processDataSource, processesDataSource];
+
+/** The provider attribute behind each client option an invalid-argument error can name. */
+const CLIENT_FIELD_ATTRIBUTES: Readonly<Record<string, string>> = {
+  server: "vsphere_server",
+  user: "user",
+  password: "password",
+  ca_file: "ca_file",
+};
 
 /** The provider and a way to release its vCenter session. */
 export interface VsphereGuestProvider extends ProviderServer {
@@ -63,7 +73,7 @@ export function createProvider(options: ProviderOptions = {}): VsphereGuestProvi
   const unknownDataSource = (typeName: string): Diagnostic =>
     errorDiag(
       "Unknown data source",
-      `The vsphereguest provider has no data source ${JSON.stringify(typeName)}; it offers ${DATA_SOURCES.map((d) => d.typeName).join(" and ")}.`,
+      `The vsphereguest provider has no data source ${quote(typeName)}; it offers ${DATA_SOURCES.map((d) => d.typeName).join(" and ")}.`,
     );
 
   return {
@@ -104,13 +114,14 @@ export function createProvider(options: ProviderOptions = {}): VsphereGuestProvi
           ownCredentials: false,
           doing: "configuring the vsphereguest provider",
           redact: (t) => log.redact(t),
+          fieldAttributes: CLIENT_FIELD_ATTRIBUTES,
         });
-        if (configureError.summary.startsWith("Invalid ")) {
+        if (configureError.summary.startsWith("Invalid ") && configureError.attribute === undefined) {
           configureError.summary = "Invalid provider configuration";
         }
         return [...diagnostics, configureError];
       }
-      context = { client, settings, stopSignal: stop.signal, log };
+      context = { client, settings, stopSignal: stop.signal, log, outage: new OutageReport() };
       return diagnostics;
     },
 

@@ -2,6 +2,7 @@
  * Fault injection driven by data: rules that make chosen requests slow, busy, unavailable, cut,
  * logged out, or answered with any status and body.
  */
+import { quote } from "../util/quote";
 import { WIRE_ERROR_TYPES, type WireErrorType } from "../vcenter/wire";
 import { ApiError, errorReply, type Reply, STATUS_OF_ERROR_TYPE } from "./responses";
 import { ROUTE_NAMES, type RouteName } from "./router";
@@ -71,39 +72,39 @@ function isCount(value: unknown): boolean {
  */
 export function faultRuleProblems(value: unknown, where: string): string[] {
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return [
-      `${where}: ${JSON.stringify(value)} is not an object; write a rule like {"kind": "busy", "count": 1}`,
-    ];
+    return [`${where}: ${quote(value)} is not an object; write a rule like {"kind": "busy", "count": 1}`];
   }
   const rule = value as Record<string, unknown>;
   const problems: string[] = [];
   for (const key of Object.keys(rule)) {
     if (!RULE_FIELDS.has(key)) {
-      problems.push(`${where}: unknown field "${key}"; allowed fields are ${[...RULE_FIELDS].join(", ")}`);
+      problems.push(
+        `${where}: unknown field ${quote(key)}; allowed fields are ${[...RULE_FIELDS].join(", ")}`,
+      );
     }
   }
   if (!(FAULT_KINDS as readonly unknown[]).includes(rule.kind)) {
-    problems.push(`${where}.kind: ${JSON.stringify(rule.kind)} is not one of ${FAULT_KINDS.join(", ")}`);
+    problems.push(`${where}.kind: ${quote(rule.kind)} is not one of ${FAULT_KINDS.join(", ")}`);
   }
   if (rule.route !== undefined) {
     const routes = Array.isArray(rule.route) ? rule.route : [rule.route];
     routes.forEach((route, i) => {
       if (!(ROUTE_NAMES as readonly unknown[]).includes(route)) {
         const at = Array.isArray(rule.route) ? `${where}.route[${i}]` : `${where}.route`;
-        problems.push(`${at}: ${JSON.stringify(route)} is not one of ${ROUTE_NAMES.join(", ")}`);
+        problems.push(`${at}: ${quote(route)} is not one of ${ROUTE_NAMES.join(", ")}`);
       }
     });
   }
   if (rule.vm !== undefined && typeof rule.vm !== "string") {
-    problems.push(`${where}.vm: ${JSON.stringify(rule.vm)} is not a string; give a VM id such as "vm-1001"`);
+    problems.push(`${where}.vm: ${quote(rule.vm)} is not a string; give a VM id such as "vm-1001"`);
   }
   for (const key of ["count", "after"] as const) {
     if (rule[key] !== undefined && !isCount(rule[key])) {
-      problems.push(`${where}.${key}: ${JSON.stringify(rule[key])} is not a whole number >= 0`);
+      problems.push(`${where}.${key}: ${quote(rule[key])} is not a whole number >= 0`);
     }
   }
   if (rule.delayMs !== undefined && !(typeof rule.delayMs === "number" && rule.delayMs >= 0)) {
-    problems.push(`${where}.delayMs: ${JSON.stringify(rule.delayMs)} is not a number of milliseconds >= 0`);
+    problems.push(`${where}.delayMs: ${quote(rule.delayMs)} is not a number of milliseconds >= 0`);
   }
   if (rule.kind === "latency" && rule.delayMs === undefined) {
     problems.push(`${where}.delayMs: missing; a latency fault needs the delay in milliseconds, e.g. 200`);
@@ -117,13 +118,11 @@ export function faultRuleProblems(value: unknown, where: string): string[] {
       rule.status <= 599
     )
   ) {
-    problems.push(
-      `${where}.status: ${JSON.stringify(rule.status)} is not an HTTP status between 200 and 599`,
-    );
+    problems.push(`${where}.status: ${quote(rule.status)} is not an HTTP status between 200 and 599`);
   }
   if (rule.errorType !== undefined && !(WIRE_ERROR_TYPES as readonly unknown[]).includes(rule.errorType)) {
     problems.push(
-      `${where}.errorType: ${JSON.stringify(rule.errorType)} is not a standard error type such as NOT_FOUND or RESOURCE_BUSY`,
+      `${where}.errorType: ${quote(rule.errorType)} is not a standard error type such as NOT_FOUND or RESOURCE_BUSY`,
     );
   }
   if (rule.kind === "status" && rule.status === undefined && rule.errorType === undefined) {
@@ -133,7 +132,7 @@ export function faultRuleProblems(value: unknown, where: string): string[] {
   }
   for (const key of ["body", "contentType"] as const) {
     if (rule[key] !== undefined && typeof rule[key] !== "string") {
-      problems.push(`${where}.${key}: ${JSON.stringify(rule[key])} is not a string`);
+      problems.push(`${where}.${key}: ${quote(rule[key])} is not a string`);
     }
   }
   return problems;

@@ -2,11 +2,13 @@
  * The processes of one simulated guest: real local child processes started by `create`, the resident
  * processes of the inventory, and the exit codes kept for a while after a process ends.
  */
+
 import { type ChildProcess, spawn } from "node:child_process";
 import { constants as fsConstants } from "node:fs";
 import { access, stat } from "node:fs/promises";
 import { constants as osConstants } from "node:os";
 import { basename, isAbsolute } from "node:path";
+import { quote } from "../util/quote";
 import type { WireCreateSpec } from "../vcenter/wire";
 import type { InventoryProcess } from "./inventory";
 import { ApiError } from "./responses";
@@ -47,6 +49,8 @@ export interface GuestProcessTableOptions {
   terminateGraceMs: number;
   /** Start time of resident processes that do not state one. */
   bootTime: Date;
+  /** The clock of start and finish times and of retention. @default the system clock */
+  clock?: () => Date;
 }
 
 /** What {@link GuestProcessTable.terminate} did. */
@@ -131,25 +135,32 @@ export class GuestProcessTable {
       );
     }
     if (!isAbsolute(spec.path)) {
-      throw invalidSpec("path", `"${spec.path}" is not an absolute path; give the full path, e.g. /bin/sh`);
+      throw invalidSpec(
+        "path",
+        `${quote(spec.path)} is not an absolute path; give the full path, e.g. /bin/sh`,
+      );
     }
     const program = await stat(spec.path).catch(() => undefined);
-    if (program === undefined) throw invalidSpec("path", `"${spec.path}" does not exist in the guest`);
-    if (!program.isFile()) throw invalidSpec("path", `"${spec.path}" is not a regular file`);
+    if (program === undefined) throw invalidSpec("path", `${quote(spec.path)} does not exist in the guest`);
+    if (!program.isFile()) throw invalidSpec("path", `${quote(spec.path)} is not a regular file`);
     const runnable = await access(spec.path, fsConstants.X_OK).then(
       () => true,
       () => false,
     );
     if (!runnable) {
-      throw new ApiError("UNAUTHORIZED", `"${spec.path}" is not executable by guest user "${owner}"`, {
-        id: "simulator.guest.processes.not_executable",
-        args: [spec.path, owner],
-      });
+      throw new ApiError(
+        "UNAUTHORIZED",
+        `${quote(spec.path)} is not executable by guest user ${quote(owner)}`,
+        {
+          id: "simulator.guest.processes.not_executable",
+          args: [spec.path, owner],
+        },
+      );
     }
     const cwd = spec.working_directory ?? DEFAULT_WORKING_DIRECTORY;
     const directory = await stat(cwd).catch(() => undefined);
     if (directory === undefined || !directory.isDirectory()) {
-      throw invalidSpec("working_directory", `"${cwd}" is not an existing directory in the guest`);
+      throw invalidSpec("working_directory", `${quote(cwd)} is not an existing directory in the guest`);
     }
 
     const args = spec.arguments ?? "";
@@ -159,7 +170,7 @@ export class GuestProcessTable {
         id: "simulator.closing",
       });
     }
-    const started = new Date();
+    const started = this.now();
     let child: ChildProcess;
     try {
       // A process group of its own, so termination also reaches what the program started.
@@ -172,7 +183,7 @@ export class GuestProcessTable {
     } catch (error) {
       throw invalidSpec(
         "path",
-        `cannot start "${spec.path}": ${error instanceof Error ? error.message : String(error)}`,
+        `cannot start ${quote(spec.path)}: ${error instanceof Error ? error.message : String(error)}`,
       );
     }
     // Listen for the exit before anything else, so a program that ends at once is never missed.
@@ -185,7 +196,7 @@ export class GuestProcessTable {
     }).catch((error: Error) => {
       throw new ApiError(
         "INTERNAL_SERVER_ERROR",
-        `the guest could not start "${spec.path}": ${error.message}`,
+        `the guest could not start ${quote(spec.path)}: ${error.message}`,
         {
           id: "simulator.guest.processes.spawn_failed",
         },
@@ -196,12 +207,12 @@ export class GuestProcessTable {
       pid,
       name: basename(spec.path),
       owner,
-      command: args === "" ? `"${spec.path}"` : `"${spec.path}" ${args}`,
+      command: args === "" ? `${quote(spec.path)}` : `${quote(spec.path)} ${args}`,
       started,
       resident: false,
       child,
       exited: exit.then(({ code, signal }) => {
-        record.finished = new Date();
+        record.finished = this.now();
         record.exitCode = exitCodeOf(code, signal);
         if (record.killTimer !== undefined) clearTimeout(record.killTimer);
       }),
@@ -272,8 +283,12 @@ export class GuestProcessTable {
     return count;
   }
 
+  private now(): Date {
+    return this.options.clock?.() ?? new Date();
+  }
+
   private purge(): void {
-    const now = Date.now();
+    const now = this.now().getTime();
     for (const [pid, record] of this.created) {
       if (record.finished !== undefined && now - record.finished.getTime() >= this.options.retentionMs) {
         this.created.delete(pid);

@@ -3,8 +3,11 @@
  * processes already running in them. Loaded from an object or a JSON file and validated with messages
  * that name the field, quote the value and say what is allowed.
  */
+
 import { readFile } from "node:fs/promises";
+import { quote } from "../util/quote";
 import { GUEST_OS_FAMILIES, type GuestOsFamily } from "../vcenter/guest-file-types";
+
 import type { WireVmSummary } from "../vcenter/wire";
 import { type FaultRule, faultRuleProblems } from "./faults";
 
@@ -193,7 +196,7 @@ function isObject(value: unknown): value is Json {
 }
 
 function show(value: unknown): string {
-  return value === undefined ? "missing" : JSON.stringify(value);
+  return value === undefined ? "missing" : quote(value);
 }
 
 function unknownFields(object: Json, allowed: string[], where: string, problems: string[]): void {

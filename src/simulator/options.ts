@@ -1,8 +1,10 @@
 /**
  * The options of a simulator, their defaults, and their validation.
  */
+
 import { randomBytes } from "node:crypto";
 import { isAbsolute } from "node:path";
+import { quote } from "../util/quote";
 import type { FaultRule } from "./faults";
 import type { InventoryDocument } from "./inventory";
 
@@ -44,8 +46,12 @@ export interface SimulatorOptions {
    * does), or a CA written nowhere (to rehearse a client that cannot verify the host). @default "simulator-ca"
    */
   transferCertificate?: "simulator-ca" | "untrusted-ca";
-  /** The clock of the transfer URLs' validity, in milliseconds (tests let time pass with it). @default Date.now */
-  clock?: () => number;
+  /**
+   * The clock of session expiry, exit-code retention, process times and transfer URLs' validity.
+   * Tests pass a clock they
+   * advance themselves, so no test has to sleep through a timeout. @default the system clock
+   */
+  clock?: () => Date;
 }
 
 /** The options with every default applied. */
@@ -65,13 +71,13 @@ export interface ResolvedSimulatorOptions {
   transferValidityMs: number;
   maxUploadBytes: number;
   transferCertificate: "simulator-ca" | "untrusted-ca";
-  clock: () => number;
+  clock: () => Date;
 }
 
 function nonNegative(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-    throw new TypeError(`simulator option ${name}: ${JSON.stringify(value)} is not a number >= 0`);
+    throw new TypeError(`simulator option ${name}: ${quote(value)} is not a number >= 0`);
   }
   return value;
 }
@@ -79,9 +85,7 @@ function nonNegative(name: string, value: number | undefined, fallback: number):
 function oneOf<T extends string>(name: string, value: T | undefined, allowed: readonly T[], fallback: T): T {
   if (value === undefined) return fallback;
   if (!allowed.includes(value)) {
-    throw new TypeError(
-      `simulator option ${name}: ${JSON.stringify(value)} is not one of ${allowed.join(", ")}`,
-    );
+    throw new TypeError(`simulator option ${name}: ${quote(value)} is not one of ${allowed.join(", ")}`);
   }
   return value;
 }
@@ -94,16 +98,16 @@ export function resolveOptions(options: SimulatorOptions): ResolvedSimulatorOpti
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new TypeError(
-      `simulator option port: ${JSON.stringify(port)} is not a port number 0-65535 (0 picks a free port)`,
+      `simulator option port: ${quote(port)} is not a port number 0-65535 (0 picks a free port)`,
     );
   }
   if (options.caFile !== undefined && !isAbsolute(options.caFile)) {
-    throw new TypeError(`simulator option caFile: "${options.caFile}" is not an absolute path`);
+    throw new TypeError(`simulator option caFile: ${quote(options.caFile)} is not an absolute path`);
   }
   const user = options.user ?? "administrator@vsphere.local";
   if (user === "" || user.includes(":")) {
     throw new TypeError(
-      `simulator option user: ${JSON.stringify(user)} must be non-empty and without ":" (HTTP Basic)`,
+      `simulator option user: ${quote(user)} must be non-empty and without ":" (HTTP Basic)`,
     );
   }
   return {
@@ -127,6 +131,6 @@ export function resolveOptions(options: SimulatorOptions): ResolvedSimulatorOpti
       ["simulator-ca", "untrusted-ca"],
       "simulator-ca",
     ),
-    clock: options.clock ?? Date.now,
+    clock: options.clock ?? (() => new Date()),
   };
 }

@@ -5,6 +5,7 @@
  * slash (`vm-1%2F..%2Fsession`) stays inside its segment and can never reach another route.
  * Nothing is normalised: `.` and `..` are ordinary segment values.
  */
+import { quote } from "../util/quote";
 import { ApiError } from "./responses";
 
 /** Every operation the simulator serves; the keys of the request counters and the targets of fault rules. */
@@ -137,9 +138,13 @@ function decodeSegment(segment: string): string {
   try {
     return decodeURIComponent(segment);
   } catch {
-    throw new ApiError("INVALID_REQUEST", `the path segment "${segment}" is not valid percent-encoding`, {
-      id: "simulator.request.bad_path",
-    });
+    throw new ApiError(
+      "INVALID_REQUEST",
+      `the path segment ${quote(segment)} is not valid percent-encoding`,
+      {
+        id: "simulator.request.bad_path",
+      },
+    );
   }
 }
 
@@ -163,7 +168,7 @@ export function matchRoute(method: string, target: string): RouteMatch {
   const rawPath = queryAt < 0 ? target : target.slice(0, queryAt);
   const query = new URLSearchParams(queryAt < 0 ? "" : target.slice(queryAt + 1));
   const rawSegments = rawPath.split("/");
-  const notFound = new ApiError("OPERATION_NOT_FOUND", `no operation is served at "${rawPath}"`, {
+  const notFound = new ApiError("OPERATION_NOT_FOUND", `no operation is served at ${quote(rawPath)}`, {
     id: "simulator.request.unknown_path",
   });
   // An absolute-form target ("https://host/api/...") or "*" does not start with "/".
@@ -181,7 +186,7 @@ export function matchRoute(method: string, target: string): RouteMatch {
       : "";
     throw new ApiError(
       "OPERATION_NOT_FOUND",
-      `method ${method} is not allowed on "${rawPath}"; allowed: ${allowed.join(", ")}${hint}`,
+      `method ${method} is not allowed on ${quote(rawPath)}; allowed: ${allowed.join(", ")}${hint}`,
       { status: 405, id: "simulator.request.method_not_allowed", headers: { Allow: allowed.join(", ") } },
     );
   }
@@ -201,7 +206,7 @@ export function matchRoute(method: string, target: string): RouteMatch {
     if (chosen === undefined) {
       throw new ApiError(
         "OPERATION_NOT_FOUND",
-        `action "${action}" is not served at "${rawPath}"; use one of: ${actions}`,
+        `action ${quote(action)} is not served at ${quote(rawPath)}; use one of: ${actions}`,
         {
           id: "simulator.request.unknown_action",
         },

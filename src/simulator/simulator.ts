@@ -134,7 +134,7 @@ export class Simulator {
     this.caFile = caFile;
     this.user = options.user;
     this.password = options.password;
-    this.sessions = new SessionStore(options.sessionIdleMs);
+    this.sessions = new SessionStore(options.sessionIdleMs, options.clock);
     const counters = new Counters(() => this.sessions.activeCount);
     this.counters = counters;
     const unspecified = options.host === "0.0.0.0" || options.host === "::";
@@ -147,7 +147,7 @@ export class Simulator {
       user: options.user,
       password: options.password,
       files: new GuestFileSystems(join(tempDir, "guests")),
-      transfers: new TransferStore(options.clock, options.transferValidityMs),
+      transfers: new TransferStore(() => options.clock().getTime(), options.transferValidityMs),
       transferUrl: (ticket: TransferTicket) =>
         `${scheme}://${urlHost}:${listeners.esxiPort}${TRANSFER_PATH}?id=${ticket.id}&token=${ticket.token}`,
       maxUploadBytes: options.maxUploadBytes,
@@ -181,7 +181,7 @@ export class Simulator {
       ...(inventory.faults ?? []),
       ...resolved.faults.map((rule, i) => checkFaultRule(rule, `faults[${i}]`)),
     ];
-    const bootTime = new Date();
+    const bootTime = resolved.clock();
     const vms = new Map<string, VirtualMachine>();
     for (const config of inventory.vms) {
       vms.set(
@@ -190,6 +190,7 @@ export class Simulator {
           retentionMs: resolved.retentionMs,
           terminateGraceMs: resolved.terminateGraceMs,
           bootTime,
+          clock: resolved.clock,
         }),
       );
     }

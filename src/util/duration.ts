@@ -2,6 +2,7 @@
  * Durations as Terraform users write them (Go's `time.ParseDuration` syntax): `90s`, `10m`,
  * `1h30m`, `500ms`, `1.5h`. A bare number is refused: the unit must be explicit.
  */
+import { quote } from "./quote";
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
@@ -27,18 +28,18 @@ export function parseDuration(text: string): { ms: number } | { error: string } 
     const match = re.exec(trimmed);
     if (!match) {
       return {
-        error: `${JSON.stringify(text)} is not a duration; write a number with a unit (ms, s, m, h) like 30s, 10m or 1h30m`,
+        error: `${quote(text)} is not a duration; write a number with a unit (ms, s, m, h) like 30s, 10m or 1h30m`,
       };
     }
     total += Number(match[1]) * UNITS[match[2]!]!;
     index = re.lastIndex;
   }
-  if (total <= 0) return { error: `${JSON.stringify(text)} must be longer than zero` };
+  if (total <= 0) return { error: `${quote(text)} must be longer than zero` };
   const ms = Math.round(total);
-  if (ms < 1) return { error: `${JSON.stringify(text)} is shorter than the shortest duration, 1ms` };
+  if (ms < 1) return { error: `${quote(text)} is shorter than the shortest duration, 1ms` };
   if (!(ms <= MAX_DURATION_MS)) {
     return {
-      error: `${JSON.stringify(text)} is longer than the longest duration allowed, ${MAX_DURATION_TEXT} (about 24 days, what a timer can hold)`,
+      error: `${quote(text)} is longer than the longest duration allowed, ${MAX_DURATION_TEXT} (about 24 days, what a timer can hold)`,
     };
   }
   return { ms };

@@ -4,6 +4,7 @@
  * is a {@link BadResponseError} naming the operation, the field and the value, never a coerced
  * value (an `exit_code` of `""` is not 0).
  */
+import { quote } from "../util/quote";
 import { BadResponseError } from "./errors";
 import type { TransportResponse } from "./transport";
 
@@ -22,22 +23,8 @@ const MAX_SHOWN = 60;
  * invisible characters escaped, cut to about 60 characters.
  */
 export function showValue(value: unknown): string {
-  let text: string;
   if (value === undefined) return "missing";
-  if (typeof value === "bigint") text = value.toString();
-  else {
-    try {
-      text =
-        JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? Number(v) : v)) ?? String(value);
-    } catch {
-      text = String(value);
-    }
-  }
-  // JSON.stringify escapes C0 controls; escape C1 controls, bidi controls and other format characters too.
-  text = text.replace(
-    /[\u007f-\u009f\u00ad\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
+  const text = quote(value);
   return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN)}…` : text;
 }
 

@@ -2,22 +2,29 @@
  * The vSphere guest-processes API client: one vCenter session shared by every call, the four
  * Processes operations, the readiness check, VM lookup by name, and waiting for a process to exit.
  */
+
 import { readFileSync } from "node:fs";
+
 import type { Readable } from "node:stream";
+import { quote } from "../util/quote";
 import { Answer } from "./answer";
+
 import { type GuestCredentials, toWireCredentials } from "./credentials";
 import {
   AbortedError,
   ApiError,
   GuestAuthenticationError,
   GuestFileNotFoundError,
+  InteractiveSessionError,
   InvalidArgumentError,
   type OperationContext,
   ProcessNotFoundError,
+  SessionLostError,
   TransportError,
   VmLookupError,
   type VsphereGuestError,
 } from "./errors";
+
 import { FileTransfers } from "./file-transfer";
 import type { GuestCommand } from "./guest-command";
 import { parseFileInfo, parseGuestIdentity, parseGuestPath, parseTransferUrl } from "./guest-file-responses";
@@ -135,7 +142,7 @@ export class VCenterClient {
     if (!options.password) {
       throw new InvalidArgumentError(
         "password",
-        `no password was given for vCenter user ${JSON.stringify(options.user)}`,
+        `no password was given for vCenter user ${quote(options.user)}`,
         "set password / --password / VSPHERE_PASSWORD",
       );
     }
@@ -156,14 +163,14 @@ export class VCenterClient {
       } catch (error) {
         throw new InvalidArgumentError(
           "ca_file",
-          `the CA bundle ${JSON.stringify(options.caFile)} cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})`,
+          `the CA bundle ${quote(options.caFile)} cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})`,
           "give the path of a PEM file with vCenter's CA certificate",
         );
       }
       if (!ca.toString("utf8").includes("-----BEGIN CERTIFICATE-----")) {
         throw new InvalidArgumentError(
           "ca_file",
-          `${JSON.stringify(options.caFile)} holds no PEM certificate`,
+          `${quote(options.caFile)} holds no PEM certificate`,
           "give a PEM file (-----BEGIN CERTIFICATE-----) with vCenter's CA certificate",
         );
       }
@@ -294,7 +301,7 @@ export class VCenterClient {
       method: "POST",
       path: paths.processCreate(vm),
       body: { credentials: toWireCredentials(credentials), spec: wireSpec },
-      context: { operation: "create", vm, guestUser: credentials.userName },
+      context: { operation: "starting a process in", vm, ...guestContext(credentials) },
       guest: true,
       idempotent: false,
       signal,
@@ -314,7 +321,7 @@ export class VCenterClient {
       method: "POST",
       path: paths.processGet(vm, pidText),
       body: { credentials: toWireCredentials(credentials) },
-      context: { operation: "get", vm, pid: pidText, guestUser: credentials.userName },
+      context: { operation: "get", vm, pid: pidText, ...guestContext(credentials) },
       guest: true,
       idempotent: true,
       signal,
@@ -344,7 +351,7 @@ export class VCenterClient {
       method: "POST",
       path: paths.processList(vm),
       body: { credentials: toWireCredentials(credentials) },
-      context: { operation: "list processes of", vm, guestUser: credentials.userName },
+      context: { operation: "list processes of", vm, ...guestContext(credentials) },
       guest: true,
       idempotent: true,
       signal,
@@ -374,7 +381,7 @@ export class VCenterClient {
       method: "POST",
       path: paths.processDelete(vm, pidText),
       body: { credentials: toWireCredentials(credentials) },
-      context: { operation: "delete", vm, pid: pidText, guestUser: credentials.userName },
+      context: { operation: "delete", vm, pid: pidText, ...guestContext(credentials) },
       guest: true,
       idempotent: true,
       signal,
@@ -562,7 +569,7 @@ export class VCenterClient {
       if (!/^[0-7]{3,4}$/.test(options.mode)) {
         throw new InvalidArgumentError(
           "mode",
-          `mode ${JSON.stringify(options.mode)} is not an octal permission string`,
+          `mode ${quote(options.mode)} is not an octal permission string`,
           'give it like "0755" or "644"',
         );
       }
@@ -762,8 +769,12 @@ export class VCenterClient {
             renewed = true;
             continue;
           }
+        } else if (!(await this.session.isValid(token, options.signal))) {
+          // Already logged in again once, and vCenter dropped the new session too: a session
+          // problem (limits, idle timeout, a logout elsewhere), not refused guest credentials.
+          throw new SessionLostError(res.statusCode, envelope, options.context);
         }
-        // The session is valid (or brand new): the guest refused the guest credentials.
+        // The session is valid: the guest refused the guest credentials.
         if (options.guest) throw new GuestAuthenticationError(res.statusCode, envelope, options.context);
       }
       if (
@@ -782,9 +793,39 @@ export class VCenterClient {
       ) {
         throw new ProcessNotFoundError(res.statusCode, envelope, options.context);
       }
+      if (
+        res.statusCode === 400 &&
+        envelope.error_type === "NOT_ALLOWED_IN_CURRENT_STATE" &&
+        options.context.interactive === true &&
+        options.context.vm !== undefined &&
+        (await this.guestOperationsReadyOrUnknown(options.context.vm, options.signal))
+      ) {
+        throw new InteractiveSessionError(res.statusCode, envelope, options.context);
+      }
       throw new ApiError(res.statusCode, envelope, { ...options.context, guest: options.guest });
     }
   }
+
+  /**
+   * After a "not allowed in the current state" answer to a call with an interactive session: the
+   * same answer means "VM not running" and "no interactive session for that user", so ask the
+   * readiness check. Guest operations ready means the VM runs with Tools up, so the interactive
+   * session is what is missing. `false` when not ready or when the check itself fails (the error
+   * then names both causes).
+   */
+  private async guestOperationsReadyOrUnknown(vm: string, signal?: AbortSignal): Promise<boolean> {
+    try {
+      return (await this.guestOperationsReady(vm, signal)).guestOperationsReady;
+    } catch (error) {
+      if (error instanceof AbortedError) throw error;
+      return false;
+    }
+  }
+}
+
+/** The parts of a call's context that come from the guest credentials (never a secret). */
+function guestContext(credentials: GuestCredentials): Pick<OperationContext, "guestUser" | "interactive"> {
+  return { guestUser: credentials.userName, interactive: credentials.interactiveSession === true };
 }
 
 function temporaryBody(credentials: GuestCredentials, options: TemporaryOptions): WireTemporaryCreateBody {

@@ -1,3 +1,4 @@
+import { quote } from "../util/quote";
 import { InvalidArgumentError } from "./errors";
 import type { WireCredentials } from "./wire";
 
@@ -44,7 +45,7 @@ export function toWireCredentials(credentials: GuestCredentials, field = "creden
   if (credentials.password === undefined || credentials.password === "") {
     throw new InvalidArgumentError(
       `${field}.password`,
-      `no guest password was given for user ${JSON.stringify(credentials.userName)}`,
+      `no guest password was given for user ${quote(credentials.userName)}`,
       "set it (password, --guest-password or VSPHERE_GUEST_PASSWORD), or use a SAML token",
     );
   }

@@ -9,6 +9,8 @@
  * | `VSG_ERR_API` | {@link ApiError} | vCenter answered with the standard error envelope |
  * | `VSG_ERR_LOGIN` | {@link LoginError} | vCenter refused the SSO user and password |
  * | `VSG_ERR_GUEST_AUTH` | {@link GuestAuthenticationError} | the guest refused the guest credentials |
+ * | `VSG_ERR_SESSION` | {@link SessionLostError} | vCenter dropped the session again right after the one re-login |
+ * | `VSG_ERR_NO_INTERACTIVE_SESSION` | {@link InteractiveSessionError} | `interactive_session` is true but the guest user is not logged in to the desktop |
  * | `VSG_ERR_PROCESS_NOT_FOUND` | {@link ProcessNotFoundError} | no such pid (or it ended more than ~5 minutes ago) |
  * | `VSG_ERR_VM_LOOKUP` | {@link VmLookupError} | a VM name matched no VM or several |
  * | `VSG_ERR_TRANSPORT` | {@link TransportError} | connection refused, reset, DNS failure |
@@ -21,6 +23,7 @@
  * | `VSG_ERR_TRANSFER` | {@link TransferError} | the ESXi host refused the transfer URL (used, expired, VM powered off) |
  * | `VSG_ERR_TRANSFER_LIMIT` | {@link TransferLimitError} | a download is larger than the limit the caller set |
  */
+import { escapeText, quote } from "../util/quote";
 import type { ProcessInfo } from "./types";
 import type { WireError, WireErrorType, WireLocalizableMessage } from "./wire";
 
@@ -30,6 +33,8 @@ export type VsphereGuestErrorCode =
   | "VSG_ERR_API"
   | "VSG_ERR_LOGIN"
   | "VSG_ERR_GUEST_AUTH"
+  | "VSG_ERR_SESSION"
+  | "VSG_ERR_NO_INTERACTIVE_SESSION"
   | "VSG_ERR_PROCESS_NOT_FOUND"
   | "VSG_ERR_VM_LOOKUP"
   | "VSG_ERR_TRANSPORT"
@@ -80,6 +85,12 @@ export interface OperationContext {
   guestUser?: string;
   /** Whether the call carried guest credentials (a 401 is then about them). */
   guest?: boolean;
+  /** Whether the guest credentials asked for an interactive session (`interactive_session`). */
+  interactive?: boolean;
+  /** The vCenter session was gone again right after the one re-login of this call. */
+  sessionLost?: boolean;
+  /** The VM runs and guest operations are ready, so the refusal is about the interactive session. */
+  noInteractiveSession?: boolean;
 }
 
 /** vCenter answered with the standard error envelope (`error_type`, `messages`, `data`). */
@@ -130,6 +141,30 @@ export class GuestAuthenticationError extends ApiError {
   constructor(statusCode: number, envelope: WireError, context: OperationContext) {
     super(statusCode, envelope, context, "VSG_ERR_GUEST_AUTH");
     this.name = "GuestAuthenticationError";
+  }
+}
+
+/**
+ * vCenter no longer accepted the session right after the call had logged in again (its one
+ * re-login): a session problem (session limits, an idle timeout shorter than the call, something
+ * logging the user out), not a problem with the guest credentials.
+ */
+export class SessionLostError extends ApiError {
+  constructor(statusCode: number, envelope: WireError, context: OperationContext) {
+    super(statusCode, envelope, { ...context, sessionLost: true }, "VSG_ERR_SESSION");
+    this.name = "SessionLostError";
+  }
+}
+
+/**
+ * `interactive_session` was true, the VM runs and guest operations are ready, yet the guest
+ * refused the call as not allowed in the current state: the guest user is not logged in to the
+ * guest's desktop.
+ */
+export class InteractiveSessionError extends ApiError {
+  constructor(statusCode: number, envelope: WireError, context: OperationContext) {
+    super(statusCode, envelope, { ...context, noInteractiveSession: true }, "VSG_ERR_NO_INTERACTIVE_SESSION");
+    this.name = "InteractiveSessionError";
   }
 }
 
@@ -198,8 +233,8 @@ export class VmLookupError extends VsphereGuestError {
     super(
       "VSG_ERR_VM_LOOKUP",
       matches.length === 0
-        ? `no VM is named ${JSON.stringify(vmName)}`
-        : `${matches.length} VMs are named ${JSON.stringify(vmName)} (${matches.join(", ")})`,
+        ? `no VM is named ${quote(vmName)}`
+        : `${matches.length} VMs are named ${quote(vmName)} (${escapeText(matches.join(", "))})`,
       {
         hint:
           matches.length === 0
@@ -296,7 +331,7 @@ export class WaitTimeoutError extends VsphereGuestError {
         : "not read yet";
     super(
       "VSG_ERR_WAIT_TIMEOUT",
-      `process ${pid} in VM ${vm} did not exit within ${formatMs(timeoutMs)}; it is ${state}`,
+      `process ${escapeText(pid)} in VM ${escapeText(vm)} did not exit within ${formatMs(timeoutMs)}; it is ${state}`,
       {
         hint: "raise the timeout, or check what the process is doing in the guest",
         cause: lastError,
@@ -330,10 +365,10 @@ export function formatMs(ms: number): string {
 
 function subject(context: OperationContext): string {
   if (context.path !== undefined && context.vm !== undefined)
-    return `${JSON.stringify(context.path)} in VM ${context.vm}`;
+    return `${quote(context.path)} in VM ${context.vm}`;
   if (context.pid !== undefined && context.vm !== undefined)
-    return `process ${context.pid} in VM ${context.vm}`;
-  if (context.vm !== undefined) return `VM ${context.vm}`;
+    return `process ${escapeText(context.pid)} in VM ${escapeText(context.vm)}`;
+  if (context.vm !== undefined) return `VM ${escapeText(context.vm)}`;
   return "vCenter";
 }
 
@@ -344,11 +379,24 @@ function describeApiError(
   context: OperationContext,
 ): { message: string; hint?: string } {
   const server = envelope.messages[0]?.default_message;
-  const said = server ? ` (vCenter said: ${server})` : "";
+  const said = server ? ` (vCenter said: ${escapeText(server)})` : "";
   const what = `${context.operation} ${subject(context)} failed with ${statusCode} ${envelope.error_type}${said}`;
-  const vm = context.vm ?? "the VM";
+  const vm = context.vm !== undefined ? escapeText(context.vm) : "the VM";
+  const user = context.guestUser !== undefined ? `guest user ${quote(context.guestUser)}` : "the guest user";
   switch (envelope.error_type) {
     case "NOT_ALLOWED_IN_CURRENT_STATE":
+      if (context.noInteractiveSession) {
+        return {
+          message: what,
+          hint: `interactive_session is true but ${user} is not logged in to the desktop of ${vm}: log that user in to the guest desktop, or set interactive_session to false`,
+        };
+      }
+      if (context.interactive) {
+        return {
+          message: what,
+          hint: `${vm} is not running (powered off or suspended), or interactive_session is true and ${user} is not logged in to its desktop: power it on, or log that user in, or set interactive_session to false`,
+        };
+      }
       return {
         message: what,
         hint: `${vm} is not running (powered off or suspended): power it on and retry once VMware Tools is up`,
@@ -366,8 +414,14 @@ function describeApiError(
     case "UNAUTHENTICATED":
       if (context.operation === "login") {
         return {
-          message: `vCenter refused the login${context.guestUser ? ` of ${context.guestUser}` : ""}${said}`,
+          message: `vCenter refused the login${context.guestUser ? ` of ${quote(context.guestUser)}` : ""}${said}`,
           hint: "check the vCenter user and password (user / password, VSPHERE_USER / VSPHERE_PASSWORD)",
+        };
+      }
+      if (context.sessionLost) {
+        return {
+          message: what,
+          hint: "vCenter ended the session again right after the client logged in again: check vCenter's session limits and idle timeout, and whether something else logs this user out, then retry",
         };
       }
       if (context.guest === false) {
@@ -378,13 +432,13 @@ function describeApiError(
       }
       return {
         message: what,
-        hint: `the guest operating system of ${vm} refused the guest credentials${context.guestUser ? ` of user ${JSON.stringify(context.guestUser)}` : ""}: check the guest user name and password (or SAML token), and set interactive_session only when that user is logged in to the guest desktop`,
+        hint: `the guest operating system of ${vm} refused the guest credentials${context.guestUser ? ` of user ${quote(context.guestUser)}` : ""}: check the guest user name and password (or SAML token), and set interactive_session only when that user is logged in to the guest desktop`,
       };
     case "UNAUTHORIZED":
       if (context.path !== undefined) {
         return {
           message: what,
-          hint: `the guest user${context.guestUser ? ` ${JSON.stringify(context.guestUser)}` : ""} may not read or write ${JSON.stringify(context.path)} in ${vm}: use a path that user owns (e.g. under its home or temporary directory), or other guest credentials`,
+          hint: `the guest user${context.guestUser ? ` ${quote(context.guestUser)}` : ""} may not read or write ${quote(context.path)} in ${vm}: use a path that user owns (e.g. under its home or temporary directory), or other guest credentials`,
         };
       }
       return {
@@ -395,18 +449,18 @@ function describeApiError(
       if (context.path !== undefined && envelope.data !== undefined) {
         return {
           message: what,
-          hint: `${vm} has no file or directory ${JSON.stringify(context.path)}: check the path (absolute, in the guest's own syntax)`,
+          hint: `${vm} has no file or directory ${quote(context.path)}: check the path (absolute, in the guest's own syntax)`,
         };
       }
       if (envelope.data && "pid" in envelope.data) {
         return {
           message: what,
-          hint: `the guest does not know pid ${String(envelope.data.pid)}: the guest keeps a process's exit code for only about 5 minutes after it ends, so read it sooner (or wait with wait_for_exit); otherwise check the pid`,
+          hint: `the guest does not know pid ${escapeText(String(envelope.data.pid))}: the guest keeps a process's exit code for only about 5 minutes after it ends, so read it sooner (or wait with wait_for_exit); otherwise check the pid`,
         };
       }
       return {
         message: what,
-        hint: `no VM has the id ${JSON.stringify(vm)}: use the managed object id (like vm-42; the Terraform vSphere provider exports it as moid), not the name or the BIOS UUID, or look it up by name`,
+        hint: `no VM has the id ${context.vm !== undefined ? quote(context.vm) : "given"}: use the managed object id (like vm-42; the Terraform vSphere provider exports it as moid), not the name or the BIOS UUID, or look it up by name`,
       };
     case "RESOURCE_BUSY":
       return { message: what, hint: `${vm} stayed busy through every retry; try again later` };
@@ -414,14 +468,14 @@ function describeApiError(
       if (context.path !== undefined) {
         return {
           message: what,
-          hint: `check ${JSON.stringify(context.path)}: transfers need the complete path of a regular file (not a directory or a symbolic link), in the guest's own syntax`,
+          hint: `check ${quote(context.path)}: transfers need the complete path of a regular file (not a directory or a symbolic link), in the guest's own syntax`,
         };
       }
       return { message: what, hint: "check the arguments named in vCenter's message" };
     case "ALREADY_EXISTS":
       return {
         message: what,
-        hint: `${context.path !== undefined ? JSON.stringify(context.path) : "the file"} already exists in ${vm}: allow overwriting (overwrite / --overwrite) or choose another path`,
+        hint: `${context.path !== undefined ? quote(context.path) : "the file"} already exists in ${vm}: allow overwriting (overwrite / --overwrite) or choose another path`,
       };
     case "UNABLE_TO_ALLOCATE_RESOURCE":
       return {

@@ -6,8 +6,10 @@
  * download is bounded by the caller's limit. Transfer requests are never retried: the URL is
  * single-use.
  */
+
 import type { Readable } from "node:stream";
 import { Agent, type Dispatcher } from "undici";
+import { quote } from "../util/quote";
 import {
   AbortedError,
   formatMs,
@@ -214,7 +216,7 @@ export class FileTransfers {
     discard(response.body);
     const flat = text.replace(/\s+/g, " ").trim().slice(0, 200);
     throw new TransferError(
-      `the ${direction} of ${JSON.stringify(target.path)} in VM ${target.vm} failed: the ESXi host ${url.host} answered HTTP ${response.statusCode}${flat ? ` (${flat})` : ""}`,
+      `the ${direction} of ${quote(target.path)} in VM ${target.vm} failed: the ESXi host ${url.host} answered HTTP ${response.statusCode}${flat ? ` (${flat})` : ""}`,
       { ...target, statusCode: response.statusCode },
       response.statusCode === 401 ||
         response.statusCode === 403 ||
@@ -233,7 +235,7 @@ export class FileTransfers {
     signal: AbortSignal | undefined,
   ): VsphereGuestError {
     const err = error as { code?: string; name?: string; message?: string; cause?: { code?: string } };
-    const what = `the ${direction} of ${JSON.stringify(target.path)} in VM ${target.vm}`;
+    const what = `the ${direction} of ${quote(target.path)} in VM ${target.vm}`;
     if (signal?.aborted || err.name === "AbortError" || err.code === "UND_ERR_ABORTED") {
       return new AbortedError(what, error);
     }

@@ -3,6 +3,7 @@
  * single quotes, Windows `cmd.exe /d /s /c` with CommandLineToArgvW quoting and `^` escapes for
  * cmd's metacharacters. Pure functions: what they build is what the guest runs.
  */
+import { quote } from "../util/quote";
 import { InvalidArgumentError } from "./errors";
 import type { GuestOsFamily } from "./guest-file-types";
 import type { ProcessSpec } from "./types";
@@ -124,7 +125,7 @@ export function wrapWindows(command: GuestCommand, files: CaptureFiles): Process
     if (/["\r\n]/.test(path)) {
       throw new InvalidArgumentError(
         name,
-        `the guest path ${JSON.stringify(path)} contains a quote or a line break`,
+        `the guest path ${quote(path)} contains a quote or a line break`,
         "use another temporary directory",
       );
     }

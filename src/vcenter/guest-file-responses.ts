@@ -3,7 +3,7 @@
  * its type, and a wrong one is a {@link BadResponseError} naming the operation, the field and the
  * value. Nothing is coerced.
  */
-import { BadResponseError } from "./errors";
+import { Answer } from "./answer";
 import {
   GUEST_FILE_TYPES,
   GUEST_OS_FAMILIES,
@@ -18,107 +18,63 @@ import type { TransportResponse } from "./transport";
 
 type Json = Record<string, unknown>;
 
-function show(value: unknown): string {
-  if (value === undefined) return "missing";
-  const text = typeof value === "bigint" ? value.toString() : JSON.stringify(value);
-  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
-}
-
-function bad(operation: string, res: TransportResponse, field: string, value: unknown, expected: string) {
-  return new BadResponseError(
-    `vCenter's answer to ${operation} has ${field} ${show(value)}; expected ${expected}`,
-    res.statusCode,
-    res.contentType,
-  );
-}
-
-function objectBody(operation: string, res: TransportResponse): Json {
-  const body = parseJsonBody(res);
-  if (body === null || typeof body !== "object" || Array.isArray(body)) {
-    throw bad(operation, res, "the body", body, "a JSON object");
-  }
-  return body as Json;
-}
-
-function stringField(operation: string, res: TransportResponse, body: Json, field: string): string {
-  const value = body[field];
-  if (typeof value !== "string") throw bad(operation, res, field, value, "a string");
-  return value;
-}
-
 /** `GET .../guest/identity`: `{name, family, full_name: {default_message…}, host_name, ip_address?}`. */
 export function parseGuestIdentity(res: TransportResponse, operation = "guest identity"): GuestIdentity {
-  const body = objectBody(operation, res);
-  const name = stringField(operation, res, body, "name");
-  const family = body.family;
-  if (typeof family !== "string" || !(GUEST_OS_FAMILIES as readonly string[]).includes(family)) {
-    throw bad(operation, res, "family", family, `one of ${GUEST_OS_FAMILIES.join(", ")}`);
-  }
-  const full = body.full_name;
-  if (full === null || typeof full !== "object" || Array.isArray(full)) {
-    throw bad(operation, res, "full_name", full, "a localizable message object");
-  }
-  const fullMessage = (full as Json).default_message;
-  if (typeof fullMessage !== "string") {
-    throw bad(operation, res, "full_name.default_message", fullMessage, "a string");
-  }
-  const hostName = stringField(operation, res, body, "host_name");
-  const identity: GuestIdentity = { name, family: family as GuestOsFamily, fullName: fullMessage, hostName };
+  const answer = new Answer(operation, res);
+  const body = answer.object(parseJsonBody(res));
+  const name = answer.string(body, "name");
+  const family: GuestOsFamily = answer.oneOf(body, "family", GUEST_OS_FAMILIES);
+  const full = answer.object(body.full_name ?? undefined, "full_name");
+  const fullName = answer.string(full, "default_message", "full_name.default_message");
+  const hostName = answer.string(body, "host_name");
+  const identity: GuestIdentity = { name, family, fullName, hostName };
   if (body.ip_address !== undefined && body.ip_address !== null) {
-    identity.ipAddress = stringField(operation, res, body, "ip_address");
+    identity.ipAddress = answer.string(body, "ip_address");
   }
   return identity;
 }
 
 /** `Files.createTemporary` / `Directories.createTemporary`: the absolute guest path, as a JSON string. */
 export function parseGuestPath(res: TransportResponse, operation: string): string {
+  const answer = new Answer(operation, res);
   const body = parseJsonBody(res);
   if (typeof body !== "string" || body === "") {
-    throw bad(operation, res, "the path", body, "the absolute guest path as a non-empty JSON string");
+    throw answer.invalid("path", body, "is not a guest path (a non-empty JSON string)");
   }
   // POSIX `/tmp/x`, Windows `C:\x` or `\\server\share\x`.
   if (!/^(\/|[A-Za-z]:[\\/]|\\\\)/.test(body) || body.includes("\0")) {
-    throw bad(operation, res, "the path", body, "an absolute guest path");
+    throw answer.invalid("path", body, "is not an absolute guest path");
   }
   return body;
 }
 
 /** `Files.get`: `{type, size, attributes?}`. */
 export function parseFileInfo(res: TransportResponse, operation = "get file"): GuestFileInfo {
-  const body = objectBody(operation, res);
-  const type = body.type;
-  if (typeof type !== "string" || !(GUEST_FILE_TYPES as readonly string[]).includes(type)) {
-    throw bad(operation, res, "type", type, `one of ${GUEST_FILE_TYPES.join(", ")}`);
+  const answer = new Answer(operation, res);
+  const body = answer.object(parseJsonBody(res));
+  const type: GuestFileType = answer.oneOf(body, "type", GUEST_FILE_TYPES);
+  if (body.size === undefined || body.size === null) throw answer.invalid("size", undefined, "");
+  const size = answer.int64Value(body.size, "size");
+  if (typeof size !== "number" || size < 0) {
+    throw answer.invalid("size", body.size, "is not a size in bytes (a whole number from 0 up)");
   }
-  const size = body.size;
-  if (typeof size !== "number" || !Number.isSafeInteger(size) || size < 0) {
-    throw bad(operation, res, "size", size, "a whole number of bytes >= 0");
-  }
-  const info: GuestFileInfo = { type: type as GuestFileType, size };
-  const attributes = body.attributes;
-  if (attributes === undefined || attributes === null) return info;
-  if (typeof attributes !== "object" || Array.isArray(attributes)) {
-    throw bad(operation, res, "attributes", attributes, "an object");
-  }
-  const a = attributes as Json;
-  if (a.last_modified !== undefined && a.last_modified !== null) {
-    if (typeof a.last_modified !== "string" || Number.isNaN(Date.parse(a.last_modified))) {
-      throw bad(operation, res, "attributes.last_modified", a.last_modified, "an ISO 8601 date-time");
+  const info: GuestFileInfo = { type, size };
+  if (body.attributes === undefined || body.attributes === null) return info;
+  const attributes: Json = answer.object(body.attributes, "attributes");
+  const lastModified = answer.optionalDateTime(attributes, "last_modified", "attributes.last_modified");
+  if (lastModified !== undefined) info.lastModified = lastModified;
+  if (attributes.posix === undefined || attributes.posix === null) return info;
+  const posix = answer.object(attributes.posix, "attributes.posix");
+  if (posix.permissions !== undefined && posix.permissions !== null) {
+    const permissions = answer.string(posix, "permissions", "attributes.posix.permissions");
+    if (!/^[0-7]{3,4}$/.test(permissions)) {
+      throw answer.invalid(
+        "attributes.posix.permissions",
+        permissions,
+        'is not octal permissions like "0644"',
+      );
     }
-    info.lastModified = a.last_modified;
-  }
-  const posix = a.posix;
-  if (posix !== undefined && posix !== null) {
-    if (typeof posix !== "object" || Array.isArray(posix)) {
-      throw bad(operation, res, "attributes.posix", posix, "an object");
-    }
-    const permissions = (posix as Json).permissions;
-    if (permissions !== undefined && permissions !== null) {
-      if (typeof permissions !== "string" || !/^[0-7]{3,4}$/.test(permissions)) {
-        throw bad(operation, res, "attributes.posix.permissions", permissions, 'an octal string like "0644"');
-      }
-      info.permissions = permissions;
-    }
+    info.permissions = permissions;
   }
   return info;
 }
@@ -129,9 +85,10 @@ export function parseFileInfo(res: TransportResponse, operation = "get file"): G
  * @returns the URL to request, as a parsed `URL`
  */
 export function parseTransferUrl(res: TransportResponse, server: ServerAddress, operation: string): URL {
+  const answer = new Answer(operation, res);
   const body = parseJsonBody(res);
   if (typeof body !== "string" || body === "") {
-    throw bad(operation, res, "the transfer URL", body, "a URL as a non-empty JSON string");
+    throw answer.invalid("transfer URL", body, "is not a URL (a non-empty JSON string)");
   }
   const host = server.hostname.includes(":") ? `[${server.hostname}]` : server.hostname;
   const substituted = body.replace(/^(https:\/\/)\*(?=[:/?]|$)/i, `$1${host}`);
@@ -139,19 +96,17 @@ export function parseTransferUrl(res: TransportResponse, server: ServerAddress, 
   try {
     url = new URL(substituted);
   } catch {
-    throw bad(operation, res, "the transfer URL", body, "an absolute https:// URL");
+    throw answer.invalid("transfer URL", body, "is not an absolute https:// URL");
   }
   if (url.protocol !== "https:") {
-    throw bad(
-      operation,
-      res,
-      "the transfer URL",
+    throw answer.invalid(
+      "transfer URL",
       body,
-      "an https:// URL (the ESXi host serves transfers over TLS)",
+      "is not an https:// URL (the ESXi host serves transfers over TLS)",
     );
   }
   if (url.username !== "" || url.password !== "" || url.hostname === "" || url.hostname.includes("*")) {
-    throw bad(operation, res, "the transfer URL", body, "an https:// URL with a host name");
+    throw answer.invalid("transfer URL", body, "is not an https:// URL with a host name and no user");
   }
   return url;
 }

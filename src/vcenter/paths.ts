@@ -3,21 +3,42 @@
  * that encode its `?` break these operations); the VM id is percent-encoded as one segment so an
  * id like `vm-1/../session` can never reach another endpoint.
  */
+import { quote } from "../util/quote";
 import { InvalidArgumentError } from "./errors";
 
 /** A guest process id: an int64, kept exact (a `bigint` or a decimal string beyond 2^53). */
 export type Pid = number | bigint | string;
+
+/**
+ * The longest VM id or VM name accepted, in characters. Managed object ids are short (`vm-42`) and
+ * vCenter limits VM names to 80 characters; a longer value is a mistake (a whole object or file
+ * pasted in) that would otherwise reach vCenter as an oversized request line (HTTP 414/431).
+ */
+export const MAX_VM_LENGTH = 256;
+
+/**
+ * Why a `vm` / `vm_name` value is too long to be one, or `undefined` when it is not.
+ * @param name - the argument as the user wrote it: `vm`, `vm_name`, `--vm`, `--vm-name`
+ */
+export function vmLengthProblem(value: string, name: string): string | undefined {
+  if (value.length <= MAX_VM_LENGTH) return undefined;
+  return `${name} is ${value.length} characters long; a VM's managed object id (like vm-42) or name has at most ${MAX_VM_LENGTH}`;
+}
 
 /** Checks and normalises a VM managed object id. */
 export function checkVmId(vm: string, field = "vm"): string {
   if (typeof vm !== "string" || vm.trim() === "") {
     throw new InvalidArgumentError(field, `${field} is empty`, "give the VM's managed object id, like vm-42");
   }
+  const tooLong = vmLengthProblem(vm, field);
+  if (tooLong !== undefined) {
+    throw new InvalidArgumentError(field, tooLong, "give the VM's managed object id, like vm-42");
+  }
   // Percent-encoding leaves "." and "..", which a path-normalising proxy would resolve.
   if (vm === "." || vm === "..") {
     throw new InvalidArgumentError(
       field,
-      `${field} ${JSON.stringify(vm)} is not a VM id`,
+      `${field} ${quote(vm)} is not a VM id`,
       "give the VM's managed object id, like vm-42",
     );
   }
@@ -34,20 +55,25 @@ export function checkGuestPath(path: string, field = "path"): string {
     );
   }
   if (path.includes("\0")) {
-    throw new InvalidArgumentError(
-      field,
-      `${field} ${JSON.stringify(path)} contains a NUL character`,
-      "remove it",
-    );
+    throw new InvalidArgumentError(field, `${field} ${quote(path)} contains a NUL character`, "remove it");
   }
   if (!/^(\/|[A-Za-z]:[\\/]|\\\\)/.test(path)) {
     throw new InvalidArgumentError(
       field,
-      `${field} ${JSON.stringify(path)} is not an absolute guest path`,
+      `${field} ${quote(path)} is not an absolute guest path`,
       "give the complete path, like /tmp/report.txt or C:\\Temp\\report.txt",
     );
   }
   return path;
+}
+
+/** Checks a VM name for a lookup: not longer than any VM name can be. */
+function checkVmName(name: string): string {
+  const tooLong = vmLengthProblem(name, "vm_name");
+  if (tooLong !== undefined) {
+    throw new InvalidArgumentError("vm_name", tooLong, "give the VM's name exactly as vCenter shows it");
+  }
+  return name;
 }
 
 const INT64_MAX = 9223372036854775807n;
@@ -76,7 +102,7 @@ export function pidToString(pid: Pid, field = "pid"): string {
   if (!/^-?\d+$/.test(text)) {
     throw new InvalidArgumentError(
       field,
-      `${field} ${JSON.stringify(String(pid))} is not a whole number`,
+      `${field} ${quote(String(pid))} is not a whole number`,
       "give the process id, like 4242",
     );
   }
@@ -98,7 +124,7 @@ export const paths = {
   session: "/api/session",
   vmList: (names?: string[]): string =>
     names && names.length > 0
-      ? `/api/vcenter/vm?${names.map((n) => `names=${encodeURIComponent(n)}`).join("&")}`
+      ? `/api/vcenter/vm?${names.map((n) => `names=${encodeURIComponent(checkVmName(n))}`).join("&")}`
       : "/api/vcenter/vm",
   guestOperations: (vm: string): string => `${vmBase(vm)}/guest/operations`,
   processCreate: (vm: string): string => `${vmBase(vm)}/guest/processes?action=create`,

@@ -1,4 +1,5 @@
 /** Reading vCenter's answers: the error envelope and JSON bodies, with clear errors when they are not what the API sends. */
+import { quote } from "../util/quote";
 import { BadResponseError } from "./errors";
 import { parseJsonExact } from "./json";
 import type { TransportResponse } from "./transport";
@@ -22,7 +23,7 @@ export function parseJsonBody(res: TransportResponse): unknown {
     throw new BadResponseError(
       res.text === ""
         ? `vCenter answered HTTP ${res.statusCode} with an empty body where JSON was expected`
-        : `vCenter answered HTTP ${res.statusCode} with ${looksHtml ? "an HTML page" : type} instead of JSON: ${JSON.stringify(excerpt(res.text))}`,
+        : `vCenter answered HTTP ${res.statusCode} with ${looksHtml ? "an HTML page" : type} instead of JSON: ${quote(excerpt(res.text))}`,
       res.statusCode,
       res.contentType,
       looksHtml

@@ -5,6 +5,7 @@
  * exit, download both files (bounded), delete the directory — also on failure, timeout and
  * cancellation, when the guest process is terminated first.
  */
+import { quote } from "../util/quote";
 import type { VCenterClient } from "./client";
 import type { GuestCredentials } from "./credentials";
 import { GuestFileNotFoundError, InvalidArgumentError } from "./errors";
@@ -134,7 +135,7 @@ export async function runCaptured(
     };
   } finally {
     warnings.push(
-      ...(await bestEffort(`deleting the temporary directory ${JSON.stringify(directory)} in VM ${vm}`, (s) =>
+      ...(await bestEffort(`deleting the temporary directory ${quote(directory)} in VM ${vm}`, (s) =>
         client.deleteDirectory(vm, credentials, directory, { recursive: true }, s),
       )),
     );
@@ -179,7 +180,7 @@ export async function runScript(
       : `${options.interpreter ?? "/bin/sh"} ${[file, ...args].map(posixQuote).join(" ")}`;
     result = await runCaptured(client, vm, credentials, command, { ...options, family });
   } finally {
-    cleanup = await bestEffort(`deleting the script ${JSON.stringify(file)} in VM ${vm}`, (s) =>
+    cleanup = await bestEffort(`deleting the script ${quote(file)} in VM ${vm}`, (s) =>
       client.deleteFile(vm, credentials, file, s),
     );
   }

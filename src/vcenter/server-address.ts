@@ -1,9 +1,10 @@
+import { quote } from "../util/quote";
 import { InvalidArgumentError } from "./errors";
 
 /** A parsed vCenter address: what to connect to. */
 export interface ServerAddress {
-  /** `https:` unless the caller wrote `http://` explicitly. */
-  protocol: "https:" | "http:";
+  /** Always `https:`: plain `http://` is refused (it would send the password in clear text). */
+  protocol: "https:";
   /** Host name or IP (IPv6 without brackets). */
   hostname: string;
   port: number;
@@ -14,8 +15,8 @@ export interface ServerAddress {
 }
 
 /**
- * Parses a server given as `host`, `host:port`, `https://host[:port]`, `[v6]:port` (or, written
- * out explicitly, `http://host:port`). Paths, queries and credentials in the address are refused.
+ * Parses a server given as `host`, `host:port`, `https://host[:port]` or `[v6]:port`. Plain
+ * `http://`, other schemes, paths, queries and credentials in the address are refused.
  */
 export function parseServerAddress(input: string, field = "server"): ServerAddress {
   const raw = input.trim();
@@ -33,21 +34,21 @@ export function parseServerAddress(input: string, field = "server"): ServerAddre
   } catch {
     throw new InvalidArgumentError(
       field,
-      `${field} ${JSON.stringify(input)} is not a host, host:port or https://host:port`,
+      `${field} ${quote(input)} is not a host, host:port or https://host:port`,
       "write it like vcenter.example.com, vcenter.example.com:443 or https://vcenter.example.com",
     );
   }
   if (url.protocol === "http:") {
     throw new InvalidArgumentError(
       field,
-      `${field} ${JSON.stringify(input)} uses plain http, which would send the vCenter password in clear text`,
+      `${field} ${quote(input)} uses plain http, which would send the vCenter password in clear text`,
       "vCenter's API is served over HTTPS: use https:// (or no scheme)",
     );
   }
   if (url.protocol !== "https:") {
     throw new InvalidArgumentError(
       field,
-      `${field} ${JSON.stringify(input)} uses ${url.protocol.slice(0, -1)}`,
+      `${field} ${quote(input)} uses ${url.protocol.slice(0, -1)}`,
       "use https://",
     );
   }
@@ -61,12 +62,12 @@ export function parseServerAddress(input: string, field = "server"): ServerAddre
   if ((url.pathname !== "/" && url.pathname !== "") || url.search !== "" || url.hash !== "") {
     throw new InvalidArgumentError(
       field,
-      `${field} ${JSON.stringify(input)} has a path or query`,
+      `${field} ${quote(input)} has a path or query`,
       "give only the host (and port): the client adds /api itself",
     );
   }
-  const protocol = url.protocol as "https:" | "http:";
-  const port = url.port === "" ? (protocol === "https:" ? 443 : 80) : Number(url.port);
+  const protocol = "https:";
+  const port = url.port === "" ? 443 : Number(url.port);
   const hostname = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
   const hostForUrl = hostname.includes(":") ? `[${hostname}]` : hostname;
   return {

@@ -159,6 +159,20 @@ describe("vsphere-guest process", () => {
     [["process", "frobnicate"], 2, "unknown command 'process frobnicate'"],
     [["process", "start", "--vm", "vm-1001"], 2, "give the program to start"],
     [["process", "get", "--vm", "vm-1001", "--pid", "1", "--bogus"], 2, "--bogus"],
+    [["process", "get", "--vm", "v".repeat(300), "--pid", "1"], 2, "--vm is 300 characters long"],
+    [["process", "list", "--vm-name", "n".repeat(300)], 2, "--vm-name is 300 characters long"],
+    [
+      ["process", "list", "--vm", "vm-1001", "--interactive"],
+      1,
+      "is not logged in to the desktop of vm-1001",
+    ],
+    [
+      ["process", "start", "--vm", "vm-1001", "--", "/no/such/program"],
+      1,
+      "starting a process in VM vm-1001 failed",
+    ],
+    [["process", "list", "--vm-name", "web\n\u202eexe"], 1, 'no VM is named "web\\n\\u202eexe"'],
+    [["process", "list", "--vm", "vm-1001", "--bog\u202eus"], 2, "Unknown option '--bog\\u202eus'"],
   ])("%j fails with one clear line", async (args, code, text) => {
     const r = await runCli(args, env);
     expect(r.code).toBe(code);

@@ -228,6 +228,18 @@ ${processBlock('vm = "vm-1001"\n  pid = terraform_data.pid.output')}`,
       "ca_file",
     ],
     ['vm = "vm-1001"\n  pid = 1', { VSPHERE_SERVER: undefined }, "Missing vsphere_server", "VSPHERE_SERVER"],
+    [
+      'vm = "vm-1001"\n  pid = 1\n  credentials {\n    interactive_session = true\n  }',
+      {},
+      "Guest user not logged in to the desktop",
+      'interactive_session is true but guest user \\"root\\" is not logged in to the desktop of vm-1001',
+    ],
+    [
+      'vm_name = "web\\u202eexe"\n  pid = 1',
+      {},
+      "VM not found by name",
+      'no VM is named \\"web\\u202eexe\\"',
+    ],
   ])("explains %j as a readable diagnostic", async (args, extraEnv, summary, detail) => {
     const { result } = await plan(processBlock(args), {}, extraEnv);
     expect(result.code).toBe(1);
@@ -283,5 +295,61 @@ ${processBlock('vm = "vm-1001"\n  pid = terraform_data.pid.output')}`,
     expect(outputs?.codes).toEqual(pids.map((_, i) => i % 3));
     expect(sim.counters.logins).toBe(1);
     expect(sim.counters.logouts).toBe(1);
+  });
+
+  const manyBlocks = (count: number): string =>
+    Array.from(
+      { length: count },
+      (_, i) => `data "vsphereguest_process" "p${i}" {
+  vm  = "vm-1001"
+  pid = ${i + 1}
+}`,
+    ).join("\n");
+
+  it("tells an unreachable vCenter once, not once per data source", async () => {
+    // A port nothing listens on: the configure-time login fails, and that is the one diagnostic.
+    const { result } = await plan(manyBlocks(6), {}, { VSPHERE_SERVER: "127.0.0.1:1" });
+    expect(result.code).toBe(1);
+    expect(result.output.match(/Error: /g)).toHaveLength(1);
+    expect(result.output).toContain("Error: Cannot reach vCenter");
+    expect(result.output).toMatch(/on main\.tf line \d+, in provider "vsphereguest"/);
+  });
+
+  it("tells vCenter going away after the login once, and points the other reads at it", async () => {
+    sim.addFault({ route: ["processes.get"], kind: "reset" });
+    try {
+      const { result } = await plan(manyBlocks(6));
+      expect(result.code).toBe(1);
+      expect(result.output.match(/Error: Cannot reach vCenter/g)).toHaveLength(1);
+      expect(result.output.match(/Error: Not read: vCenter unreachable/g)).toHaveLength(5);
+      expect(result.output.match(/was reset/g)).toHaveLength(1);
+    } finally {
+      sim.clearFaults();
+    }
+  });
+
+  it("points a server with a path at vsphere_server, and an unreadable ca_file at ca_file", async () => {
+    for (const [attribute, value, message] of [
+      ["vsphere_server", "https://vc.example.com/sdk", "has a path or query"],
+      ["ca_file", "/nonexistent/vsphere-guest-ca.pem", "cannot be read (ENOENT)"],
+    ] as const) {
+      ws.write(
+        `${HEADER.replace('provider "vsphereguest" {}', `provider "vsphereguest" {\n  ${attribute} = "${value}"\n}`)}${processBlock('vm = "vm-1001"\n  pid = 1')}`,
+      );
+      const result = await ws.run(["plan", "-input=false", "-no-color"], env);
+      expect(result.code).toBe(1);
+      expect(result.output).toContain(`Error: Invalid ${attribute}`);
+      expect(result.output).toMatch(new RegExp(`in provider "vsphereguest":\\n\\s+\\d+:\\s+${attribute} = `));
+      expect(result.output).toContain(message);
+    }
+  });
+
+  it("refuses an overlong vm at validate, naming the argument", async () => {
+    ws.write(HEADER + processBlock(`vm = "${"v".repeat(300)}"\n  pid = 1`));
+    const r = await ws.run(["validate", "-no-color"], {});
+    expect(r.code).toBe(1);
+    expect(r.output).toContain("Error: Invalid vm");
+    expect(r.output).toContain("vm is 300 characters long");
+    expect(r.output).not.toContain("431");
   });
 }

@@ -5,14 +5,15 @@
 import { decodeCty, encodeCty } from "../../src/provider/codec/cty";
 import { impliedType } from "../../src/provider/codec/schema";
 import { PROCESS_SCHEMA } from "../../src/provider/data-sources/process";
+import { PROCESSES_SCHEMA } from "../../src/provider/data-sources/processes";
 import { createLogger } from "../../src/provider/log";
 import { createProvider } from "../../src/provider/provider";
 import { PROVIDER_SCHEMA } from "../../src/provider/schemas";
 import type { Simulator } from "../../src/simulator";
 import { VCenterClient } from "../../src/vcenter";
-import { vsphereEnv, withSimulator } from "../helpers/with-simulator";
+import { eventually, vsphereEnv, withSimulator } from "../helpers/with-simulator";
 
-const providerConfig = () => ({
+const providerConfig = (fields: Record<string, unknown> = {}) => ({
   msgpack: encodeCty(impliedType(PROVIDER_SCHEMA), {
     vsphere_server: null,
     user: null,
@@ -21,7 +22,8 @@ const providerConfig = () => ({
     ca_file: null,
     api_timeout: null,
     guest_credentials: null,
-  }),
+    ...fields,
+  } as never),
 });
 
 function processConfig(pid: number, extra: Record<string, unknown> = {}) {
@@ -72,17 +74,32 @@ describe("the provider against the simulator", () => {
         log: createLogger({ level: "trace", write: (l) => lines.push(l) }),
       });
       expect(await provider.configureProvider(providerConfig(), "1.6.3")).toEqual([]);
-      const pid = await startProcess(sim, "sleep 30");
-      const started = Date.now();
+      const pid = await startProcess(sim, "sleep 600");
       const read = provider.readDataSource(
         "vsphereguest_process",
         processConfig(pid, { wait_for_exit: true, timeout: "5m" }),
       );
-      setTimeout(() => provider.stopProvider?.(), 300);
+      // Stop once the wait is really in flight (it has polled), not after a guessed delay.
+      await eventually(async () => (sim.counters.requests["processes.get"] >= 1 ? true : undefined));
+      provider.stopProvider?.();
       const result = await read;
-      expect(Date.now() - started).toBeLessThan(60_000);
       expect(result.state).toBeUndefined();
       expect(result.diagnostics[0]).toMatchObject({ severity: "error", summary: "Interrupted" });
+      // The wait ended because of the stop: neither the process (600 s) nor the timeout (5 m) ended it.
+      const client = new VCenterClient({
+        server: sim.server,
+        user: sim.user,
+        password: sim.password,
+        caFile: sim.caFile,
+      });
+      try {
+        const info = await client.getProcess("vm-1001", pid, vsphereEnv(sim).guest);
+        expect(info.exitCode).toBeUndefined();
+        expect(info.finished).toBeUndefined();
+        await client.deleteProcess("vm-1001", pid, vsphereEnv(sim).guest);
+      } finally {
+        await client.close();
+      }
       expect(sim.counters.activeSessions).toBe(1);
       await provider.close?.();
       expect(sim.counters.activeSessions).toBe(0);
@@ -131,6 +148,107 @@ describe("the provider against the simulator", () => {
       expect(log).toContain("read data source");
       for (const secret of [guest.password, "Data-Source-Secret-1", sim.password])
         expect(log).not.toContain(secret);
+      await provider.close?.();
+    }));
+
+  it.each([
+    {
+      name: "an unreadable ca_file",
+      fields: { ca_file: "/nonexistent/vsphere-guest/ca.pem" },
+      summary: "Invalid ca_file",
+      attribute: "ca_file",
+      detail: 'The CA bundle "/nonexistent/vsphere-guest/ca.pem" cannot be read (ENOENT)',
+    },
+    {
+      name: "a ca_file that holds no certificate",
+      fields: { ca_file: __filename },
+      summary: "Invalid ca_file",
+      attribute: "ca_file",
+      detail: "holds no PEM certificate",
+    },
+    {
+      name: "a server with a path",
+      fields: { vsphere_server: "https://vc.example.com/ui" },
+      summary: "Invalid vsphere_server",
+      attribute: "vsphere_server",
+      detail: 'vsphere_server "https://vc.example.com/ui" has a path or query',
+    },
+  ])(
+    "points a configuration problem found while configuring ($name) at its attribute",
+    ({ fields, summary, attribute, detail }) =>
+      withSimulator(async (sim) => {
+        const provider = createProvider({ env: vsphereEnv(sim).env, log: createLogger({ write: () => {} }) });
+        const diagnostics = await provider.configureProvider(providerConfig(fields), "1.6.3");
+        expect(diagnostics).toEqual([
+          expect.objectContaining({ severity: "error", summary, attribute: [{ attributeName: attribute }] }),
+        ]);
+        expect(diagnostics[0]?.detail).toContain(detail);
+        expect(sim.counters.logins).toBe(0);
+        await provider.close?.();
+      }),
+  );
+
+  it("reports interactive_session without a desktop session as that, pointing at it", () =>
+    withSimulator(async (sim) => {
+      const { env, guest } = vsphereEnv(sim);
+      const provider = createProvider({ env, log: createLogger({ write: () => {} }) });
+      expect(await provider.configureProvider(providerConfig(), "1.6.3")).toEqual([]);
+      const result = await provider.readDataSource(
+        "vsphereguest_process",
+        processConfig(1, {
+          credentials: {
+            user_name: guest.userName,
+            password: null,
+            saml_token: null,
+            interactive_session: true,
+          },
+        }),
+      );
+      expect(result.diagnostics).toEqual([
+        expect.objectContaining({
+          severity: "error",
+          summary: "Guest user not logged in to the desktop",
+          attribute: [{ attributeName: "credentials" }, { attributeName: "interactive_session" }],
+        }),
+      ]);
+      expect(result.diagnostics[0]?.detail).toContain(
+        'interactive_session is true but guest user "root" is not logged in to the desktop of vm-1001',
+      );
+      expect(result.diagnostics[0]?.detail).not.toContain("power it on");
+      await provider.close?.();
+    }));
+
+  it("tells an unreachable vCenter once, however many data sources fail for it", () =>
+    withSimulator(async (sim) => {
+      const provider = createProvider({ env: vsphereEnv(sim).env, log: createLogger({ write: () => {} }) });
+      expect(await provider.configureProvider(providerConfig(), "1.6.3")).toEqual([]);
+      // vCenter goes away after the login: every connection of a read is dropped.
+      sim.addFault({ route: ["processes.get", "processes.list"], kind: "reset" });
+      const results = await Promise.all([
+        ...[1, 2, 3, 4].map((pid) => provider.readDataSource("vsphereguest_process", processConfig(pid))),
+        provider.readDataSource("vsphereguest_processes", {
+          msgpack: encodeCty(impliedType(PROCESSES_SCHEMA), {
+            vm: "vm-1001",
+            vm_name: null,
+            id: null,
+            processes: null,
+            credentials: null,
+          } as never),
+        }),
+      ]);
+      const diagnostics = results.flatMap((r) => r.diagnostics);
+      expect(results.every((r) => r.state === undefined)).toBe(true);
+      expect(diagnostics).toHaveLength(5);
+      const full = diagnostics.filter((d) => d.summary === "Cannot reach vCenter");
+      expect(full).toHaveLength(1);
+      expect(full[0]?.detail).toMatch(/^The connection to 127\.0\.0\.1:\d+ was reset/);
+      const short = diagnostics.filter((d) => d.summary === "Not read: vCenter unreachable");
+      expect(short).toHaveLength(4);
+      for (const d of short) expect(d.detail).toContain('the cause is in the "Cannot reach vCenter" error');
+      // A data source's own problem is still its own, in full.
+      sim.clearFaults();
+      const own = await provider.readDataSource("vsphereguest_process", processConfig(999_999));
+      expect(own.diagnostics[0]?.summary).toBe("Guest process not found");
       await provider.close?.();
     }));
 });

@@ -2,6 +2,7 @@ import { mkdtemp, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Simulator } from "../../src/simulator";
+import { ManualClock } from "../helpers/manual-clock";
 import { eventually, guestCall, login, type RawResponse, withSimulator } from "../helpers/with-simulator";
 import { expectEnvelope } from "./expect-envelope";
 
@@ -221,8 +222,9 @@ describe("simulator guest processes", () => {
       }
     }));
 
-  it("keeps a finished process's exit code for retentionSeconds, then forgets the pid", () =>
-    withSimulator(
+  it("keeps a finished process's exit code for retentionSeconds, then forgets the pid", () => {
+    const clock = new ManualClock();
+    return withSimulator(
       async (sim) => {
         const token = await login(sim);
         const pid = await create(sim, token, exitWith("exit 3"));
@@ -232,18 +234,16 @@ describe("simulator guest processes", () => {
             (p) => p.pid === pid,
           );
         expect(await listed()).toBe(true);
-        const gone = await eventually(
-          async () => {
-            const response = await guestCall(sim, token, "vm-1001", "get", { pid });
-            return response.status === 404 ? response : undefined;
-          },
-          { timeoutMs: 3000 },
-        );
+        clock.advance(999);
+        expect((await guestCall(sim, token, "vm-1001", "get", { pid })).status).toBe(200);
+        clock.advance(1);
+        const gone = await guestCall(sim, token, "vm-1001", "get", { pid });
         expect(expectEnvelope(gone, 404, "NOT_FOUND").data).toEqual({ pid });
         expect(await listed()).toBe(false);
       },
-      { retentionSeconds: 1 },
-    ));
+      { retentionSeconds: 1, clock: clock.now },
+    );
+  });
 
   it("lists resident, running and recently finished processes, never with exit codes", () =>
     withSimulator(async (sim) => {

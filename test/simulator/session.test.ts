@@ -1,4 +1,5 @@
 import { Simulator } from "../../src/simulator";
+import { ManualClock } from "../helpers/manual-clock";
 import { login, rawRequest, withSimulator } from "../helpers/with-simulator";
 import { expectEnvelope } from "./expect-envelope";
 
@@ -37,24 +38,33 @@ describe("simulator sessions", () => {
     }),
   );
 
-  it("reads the session: user, created and last accessed time (updated by each call)", () =>
-    withSimulator(async (sim) => {
-      const token = await login(sim);
-      const first = await rawRequest(sim, { path: "/api/session", token });
-      expect(first.status).toBe(200);
-      expect(first.headers["content-type"]).toBe("application/json");
-      const info = first.json as Record<string, string>;
-      expect(info).toEqual({
-        user: sim.user,
-        created_time: expect.any(String),
-        last_accessed_time: expect.any(String),
-      });
-      expect(new Date(info.created_time).toISOString()).toBe(info.created_time);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      const second = (await rawRequest(sim, { path: "/api/session", token })).json as Record<string, string>;
-      expect(second.created_time).toBe(info.created_time);
-      expect(Date.parse(second.last_accessed_time)).toBeGreaterThan(Date.parse(info.last_accessed_time));
-    }));
+  it("reads the session: user, created and last accessed time (updated by each call)", () => {
+    const clock = new ManualClock();
+    return withSimulator(
+      async (sim) => {
+        const token = await login(sim);
+        const first = await rawRequest(sim, { path: "/api/session", token });
+        expect(first.status).toBe(200);
+        expect(first.headers["content-type"]).toBe("application/json");
+        const info = first.json as Record<string, string>;
+        expect(info).toEqual({
+          user: sim.user,
+          created_time: expect.any(String),
+          last_accessed_time: expect.any(String),
+        });
+        expect(new Date(info.created_time).toISOString()).toBe(info.created_time);
+        clock.advance(5);
+        const second = (await rawRequest(sim, { path: "/api/session", token })).json as Record<
+          string,
+          string
+        >;
+        expect(second.created_time).toBe(info.created_time);
+        expect(Date.parse(second.last_accessed_time)).toBeGreaterThan(Date.parse(info.last_accessed_time));
+        expect(Date.parse(second.last_accessed_time) - Date.parse(info.last_accessed_time)).toBe(5);
+      },
+      { clock: clock.now },
+    );
+  });
 
   it("logs out with 204; the token is then refused everywhere", () =>
     withSimulator(async (sim) => {
@@ -96,22 +106,39 @@ describe("simulator sessions", () => {
     }),
   );
 
-  it("expires a session left idle longer than sessionIdleSeconds, but not one in use", () =>
-    withSimulator(
+  it("expires a session left idle longer than sessionIdleSeconds, but not one in use", () => {
+    const clock = new ManualClock();
+    return withSimulator(
       async (sim) => {
         const idle = await login(sim);
         const busy = await login(sim);
-        const started = Date.now();
-        while (Date.now() - started < 2500) {
+        // 2.5 s in steps of 50 ms, the busy session used at every step.
+        for (let elapsed = 0; elapsed < 2500; elapsed += 50) {
           expect((await rawRequest(sim, { path: "/api/session", token: busy })).status).toBe(200);
-          await new Promise((resolve) => setTimeout(resolve, 50));
+          clock.advance(50);
         }
         expectEnvelope(await rawRequest(sim, { path: "/api/session", token: idle }), 401, "UNAUTHENTICATED");
         expect((await rawRequest(sim, { path: "/api/session", token: busy })).status).toBe(200);
         expect(sim.counters.activeSessions).toBe(1);
       },
-      { sessionIdleSeconds: 1.5 },
-    ));
+      { sessionIdleSeconds: 1.5, clock: clock.now },
+    );
+  });
+
+  it("keeps an idle session up to sessionIdleSeconds exactly, and not a millisecond longer", () => {
+    const clock = new ManualClock();
+    return withSimulator(
+      async (sim) => {
+        const edge = await login(sim);
+        const late = await login(sim);
+        clock.advance(1500);
+        expect((await rawRequest(sim, { path: "/api/session", token: edge })).status).toBe(200);
+        clock.advance(1);
+        expectEnvelope(await rawRequest(sim, { path: "/api/session", token: late }), 401, "UNAUTHENTICATED");
+      },
+      { sessionIdleSeconds: 1.5, clock: clock.now },
+    );
+  });
 
   it("expireAllSessions() makes every token invalid, as if idled out", () =>
     withSimulator(async (sim) => {

@@ -5,10 +5,12 @@ import {
   ApiError,
   BadResponseError,
   GuestAuthenticationError,
+  InteractiveSessionError,
   InvalidArgumentError,
   LoginError,
   ProcessNotFoundError,
   RequestTimeoutError,
+  SessionLostError,
   TlsError,
   TransportError,
   VCenterClient,
@@ -17,6 +19,7 @@ import {
   VsphereGuestError,
   WaitTimeoutError,
 } from "../../src/vcenter";
+import { ManualClock } from "../helpers/manual-clock";
 import { withSimulator } from "../helpers/with-simulator";
 
 const APP = "vm-1001";
@@ -435,11 +438,21 @@ describe("waitForExit", () => {
       await using(clientFor(sim), async (client) => {
         const pid = await client.createProcess(APP, guestOf(sim), { path: "/bin/sleep", arguments: "30" });
         const controller = new AbortController();
-        setTimeout(() => controller.abort(), 200);
+        let polls = 0;
+        // Abort once the wait has really polled (not after a guessed delay).
+        const onPoll = () => {
+          polls++;
+          controller.abort();
+        };
         const error = await caught(
-          client.waitForExit(APP, pid, guestOf(sim), { timeoutMs: 20_000, signal: controller.signal }),
+          client.waitForExit(APP, pid, guestOf(sim), {
+            timeoutMs: 20_000,
+            signal: controller.signal,
+            onPoll,
+          }),
         );
         expect(error).toBeInstanceOf(AbortedError);
+        expect(polls).toBe(1);
       });
     }));
 
@@ -457,18 +470,131 @@ describe("waitForExit", () => {
       });
     }));
 
-  it("explains the retention window when the exit code is already gone", () =>
-    withSimulator(
+  it("explains the retention window when the exit code is already gone", () => {
+    const clock = new ManualClock();
+    return withSimulator(
       async (sim) => {
         await using(clientFor(sim), async (client) => {
           const pid = await client.createProcess(APP, guestOf(sim), { path: "/bin/true" });
           await client.waitForExit(APP, pid, guestOf(sim), { timeoutMs: 5000 });
-          await new Promise((r) => setTimeout(r, 3000));
+          clock.advance(3000);
           const error = await caught(client.waitForExit(APP, pid, guestOf(sim), { timeoutMs: 5000 }));
           expect(error).toBeInstanceOf(ProcessNotFoundError);
           expect(error.message).toContain("about 5 minutes");
         });
       },
-      { retentionSeconds: 1 },
-    ));
+      { retentionSeconds: 1, clock: clock.now },
+    );
+  });
+});
+
+describe("errors that tell the truth", () => {
+  it("tells a guest user who is not logged in to the desktop from a VM that is not running", () =>
+    withSimulator(async (sim) => {
+      await using(clientFor(sim), async (client) => {
+        const interactive = { ...guestOf(sim), interactiveSession: true };
+        // vm-1001 runs with Tools up, but nobody is logged in to its desktop.
+        const noDesktop = await caught(client.listProcesses(APP, interactive));
+        expect(noDesktop).toBeInstanceOf(InteractiveSessionError);
+        expect(noDesktop.code).toBe("VSG_ERR_NO_INTERACTIVE_SESSION");
+        expect(noDesktop.message).toBe(
+          'list processes of VM vm-1001 failed with 400 NOT_ALLOWED_IN_CURRENT_STATE (vCenter said: no interactive session for user "root" in vm-1001; send interactive_session: false): interactive_session is true but guest user "root" is not logged in to the desktop of vm-1001: log that user in to the guest desktop, or set interactive_session to false',
+        );
+        expect(noDesktop.message).not.toContain("power it on");
+        // The same answer for a powered-off VM stays "not running" (readiness says not ready).
+        const off = await caught(
+          client.listProcesses(OFF, { ...guestOf(sim, OFF), interactiveSession: true }),
+        );
+        expect(off).toBeInstanceOf(ApiError);
+        expect(off).not.toBeInstanceOf(InteractiveSessionError);
+        expect(off.message).toContain("vm-1002 is not running (powered off or suspended)");
+        // Without interactive_session, a powered-off VM reads as before.
+        const plainOff = await caught(client.listProcesses(OFF, guestOf(sim, OFF)));
+        expect(plainOff.message).toContain("power it on and retry once VMware Tools is up");
+        // vm-1005's root is logged in to the desktop: the interactive call works.
+        const twin = await client.listProcesses("vm-1005", {
+          ...guestOf(sim, "vm-1005"),
+          interactiveSession: true,
+        });
+        expect(twin.length).toBeGreaterThan(0);
+      });
+    }));
+
+  it("calls a session that is gone again right after the one re-login a session problem", () =>
+    withSimulator(async (sim) => {
+      await using(clientFor(sim), async (client) => {
+        await client.login();
+        sim.addFault({ route: "processes.get", kind: "expire-session", count: 2 });
+        const error = await caught(client.getProcess(APP, 1, guestOf(sim)));
+        expect(error).toBeInstanceOf(SessionLostError);
+        expect(error).not.toBeInstanceOf(GuestAuthenticationError);
+        expect(error.code).toBe("VSG_ERR_SESSION");
+        expect(error.message).toContain("get process 1 in VM vm-1001 failed with 401 UNAUTHENTICATED");
+        expect(error.message).toContain(
+          "vCenter ended the session again right after the client logged in again",
+        );
+        expect(error.message).not.toContain("guest credentials");
+        expect(client.stats.logins).toBe(2);
+        expectNoSecrets(sim, error);
+        // One expiry is still recovered from by the one re-login.
+        sim.addFault({ route: "processes.get", kind: "expire-session", count: 1 });
+        expect((await client.getProcess(APP, 1, guestOf(sim))).name).toBeTruthy();
+        // And refused guest credentials with a valid session are still that.
+        const wrong = await caught(client.getProcess(APP, 1, { userName: "root", password: "wrong" }));
+        expect(wrong).toBeInstanceOf(GuestAuthenticationError);
+      });
+    }));
+
+  it.each([
+    ["vm", (c: VCenterClient, sim: Simulator, v: string) => c.getProcess(v, 1, guestOf(sim))],
+    [
+      "vm",
+      (c: VCenterClient, sim: Simulator, v: string) =>
+        c.createProcess(v, guestOf(sim), { path: "/bin/true" }),
+    ],
+    ["vm_name", (c: VCenterClient, _sim: Simulator, v: string) => c.findVmByName(v)],
+    ["vm_name", (c: VCenterClient, _sim: Simulator, v: string) => c.listVms({ names: [v] })],
+  ])("refuses an overlong %s before sending anything", (field, run) =>
+    withSimulator(async (sim) => {
+      await using(clientFor(sim), async (client) => {
+        const error = (await caught(run(client, sim, "x".repeat(20_000)))) as InvalidArgumentError;
+        expect(error).toBeInstanceOf(InvalidArgumentError);
+        expect(error.field).toBe(field);
+        expect(error.message).toContain(`${field} is 20000 characters long`);
+        expect(error.message).not.toContain("431");
+        // Not even a login: the value never left the client.
+        expect(Object.values(sim.counters.requests).reduce((a, b) => a + b, 0)).toBe(0);
+      });
+    }),
+  );
+
+  it("words a create refused for a bad program path as starting a process", () =>
+    withSimulator(async (sim) => {
+      await using(clientFor(sim), async (client) => {
+        const error = await caught(client.createProcess(APP, guestOf(sim), { path: "/no/such/program" }));
+        expect(error).toBeInstanceOf(ApiError);
+        expect(error.message).toMatch(
+          /^starting a process in VM vm-1001 failed with 400 INVALID_ARGUMENT \(vCenter said: spec\.path: "\/no\/such\/program" does not exist in the guest\)/,
+        );
+        expect(error.message).not.toContain("create VM");
+      });
+    }));
+
+  it("escapes control and bidi characters of values it echoes", () =>
+    withSimulator(async (sim) => {
+      await using(clientFor(sim), async (client) => {
+        const name = "web\n\u001b[31mred\u202eexe.txt";
+        const error = await caught(client.findVmByName(name));
+        expect(error.message).toContain('no VM is named "web\\n\\u001b[31mred\\u202eexe.txt"');
+        const vm = "vm-\u202e1001\r";
+        const notFound = await caught(client.getProcess(vm, 1, guestOf(sim)));
+        expect(notFound.message).toContain("VM vm-\\u202e1001\\r failed");
+        for (const text of [error.message, notFound.message]) {
+          expect(text).not.toContain("\u202e");
+          expect(text).not.toContain("\u001b");
+          expect(text).not.toContain("\n");
+          expect(text).not.toContain("\r");
+        }
+      });
+    }));
 });

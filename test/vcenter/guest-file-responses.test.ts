@@ -29,10 +29,10 @@ describe("parseTransferUrl", () => {
   });
 
   it.each([
-    ["42", /the transfer URL 42; expected a URL as a non-empty JSON string/],
-    ['"http://esx/guestFile"', /expected an https:\/\/ URL/],
-    ['"https://user:pw@esx/guestFile"', /expected an https:\/\/ URL with a host name/],
-    ['"not a url"', /expected an absolute https:\/\/ URL/],
+    ["42", /start a download has an invalid transfer URL: 42 is not a URL/],
+    ['"http://esx/guestFile"', /is not an https:\/\/ URL/],
+    ['"https://user:pw@esx/guestFile"', /is not an https:\/\/ URL with a host name/],
+    ['"not a url"', /is not an absolute https:\/\/ URL/],
     ['"https://*.example.com/x"', /with a host name/],
   ])("refuses %s, naming the operation and the value", (text, message) => {
     expect(() => parseTransferUrl(answer(text), parseServerAddress("vc"), "start a download")).toThrow(
@@ -49,7 +49,7 @@ describe("parseGuestPath and parseFileInfo", () => {
     expect(parseGuestPath(answer('"/tmp/x"'), "op")).toBe("/tmp/x");
     expect(parseGuestPath(answer('"C:\\\\Temp\\\\x"'), "op")).toBe("C:\\Temp\\x");
     expect(() => parseGuestPath(answer('"tmp/x"'), "create a temporary file")).toThrow(
-      /create a temporary file has the path "tmp\/x"; expected an absolute guest path/,
+      /create a temporary file has an invalid path: "tmp\/x" is not an absolute guest path/,
     );
     expect(() => parseGuestPath(answer('{"path":"/x"}'), "op")).toThrow(BadResponseError);
   });
@@ -57,17 +57,19 @@ describe("parseGuestPath and parseFileInfo", () => {
   it("checks every field's type and never coerces", () => {
     expect(parseFileInfo(answer('{"type":"FILE","size":3}', 200))).toEqual({ type: "FILE", size: 3 });
     expect(() => parseFileInfo(answer('{"type":"FILE","size":"3"}', 200))).toThrow(
-      /size "3"; expected a whole number/,
+      /invalid size: "3" is not a number/,
     );
     expect(() => parseFileInfo(answer('{"type":"file","size":3}', 200))).toThrow(
-      /type "file"; expected one of FILE/,
+      /invalid type: "file" is not one of FILE/,
     );
-    expect(() => parseFileInfo(answer('{"type":"FILE","size":-1}', 200))).toThrow(/size -1/);
+    expect(() => parseFileInfo(answer('{"type":"FILE","size":-1}', 200))).toThrow(
+      /invalid size: -1 is not a size in bytes/,
+    );
     expect(() =>
       parseFileInfo(answer('{"type":"FILE","size":1,"attributes":{"posix":{"permissions":644}}}', 200)),
-    ).toThrow(/attributes.posix.permissions 644; expected an octal string/);
+    ).toThrow(/invalid attributes.posix.permissions: 644 is not a string/);
     expect(() =>
       parseFileInfo(answer('{"type":"FILE","size":1,"attributes":{"last_modified":"yesterday"}}', 200)),
-    ).toThrow(/attributes.last_modified "yesterday"/);
+    ).toThrow(/invalid attributes.last_modified: "yesterday" is not an RFC 3339 date-time/);
   });
 });

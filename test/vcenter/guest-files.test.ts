@@ -127,17 +127,17 @@ describe("guest identity", () => {
     [
       "family",
       '{"name":"x","family":"linux","full_name":{"id":"","default_message":"x","args":[]},"host_name":"h"}',
-      /family "linux"; expected one of WINDOWS, LINUX/,
+      /invalid family: "linux" is not one of WINDOWS, LINUX/,
     ],
     [
       "full_name",
       '{"name":"x","family":"LINUX","full_name":"Linux","host_name":"h"}',
-      /full_name "Linux"; expected a localizable message object/,
+      /invalid full_name: "Linux" is not an object/,
     ],
     [
       "host_name",
       '{"name":"x","family":"LINUX","full_name":{"default_message":"x"},"host_name":7}',
-      /host_name 7; expected a string/,
+      /invalid host_name: 7 is not a string/,
     ],
   ])("refuses an identity with a malformed %s, naming the field and value", (_field, body, message) =>
     withClient(async (sim, client) => {
@@ -326,7 +326,7 @@ describe("transfer URLs", () => {
         now += 9 * 60_000;
         expect((await fetchText(sim, fresh)).status).toBe(200);
       },
-      { clock: () => now },
+      { clock: () => new Date(now) },
     );
   });
 
@@ -387,7 +387,7 @@ describe("transfer URLs", () => {
       const error = await caught(client.createDownloadUrl(APP, guestOf(sim), "/tmp/x"));
       expect(error).toBeInstanceOf(BadResponseError);
       expect(error.message).toMatch(
-        /start a download has the transfer URL "ftp:\/\/esx\/x"; expected an https/,
+        /start a download has an invalid transfer URL: "ftp:\/\/esx\/x" is not an https/,
       );
       sim.addFault({
         route: "files.createTemporary",
@@ -397,7 +397,7 @@ describe("transfer URLs", () => {
         contentType: "application/json",
       });
       const path = await caught(client.createTemporaryFile(APP, guestOf(sim)));
-      expect(path.message).toMatch(/create a temporary file has the path 42/);
+      expect(path.message).toMatch(/create a temporary file has an invalid path: 42 is not a guest path/);
     }));
 });
 

@@ -1,9 +1,11 @@
 /** `vsphere-guest file upload|download|rm`: guest files from the command line. */
+
 import { createReadStream, createWriteStream } from "node:fs";
 import { rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { parseByteSize } from "../../util/byte-size";
+import { quote } from "../../util/quote";
 import { VCenterClient } from "../../vcenter/client";
 import {
   CONNECTION_FLAGS,
@@ -85,7 +87,7 @@ export async function fileCommand(argv: string[], io: CommandIo): Promise<number
   }
   if (sub !== "rm" && values.recursive !== undefined) throw new UsageError("--recursive is for rm", command);
   if (typeof values.mode === "string" && !/^[0-7]{3,4}$/.test(values.mode)) {
-    throw new UsageError(`--mode ${JSON.stringify(values.mode)} is not octal permissions like 0755`, command);
+    throw new UsageError(`--mode ${quote(values.mode)} is not octal permissions like 0755`, command);
   }
   let maxBytes: number | undefined;
   if (typeof values["max-bytes"] === "string") {
@@ -123,7 +125,7 @@ export async function fileCommand(argv: string[], io: CommandIo): Promise<number
       } else {
         const info = await stat(local).catch(() => undefined);
         if (info === undefined || !info.isFile()) {
-          throw new UsageError(`${JSON.stringify(local)} is not a readable local file`, command);
+          throw new UsageError(`${quote(local)} is not a readable local file`, command);
         }
         await client.uploadFile(
           vm,
@@ -152,10 +154,7 @@ export async function fileCommand(argv: string[], io: CommandIo): Promise<number
         sink.once("error", reject);
       });
       await opened.catch((error: NodeJS.ErrnoException) => {
-        throw new UsageError(
-          `cannot write ${JSON.stringify(local)} (${error.code ?? error.message})`,
-          command,
-        );
+        throw new UsageError(`cannot write ${quote(local)} (${error.code ?? error.message})`, command);
       });
       await client.downloadFileTo(vm, credentials, guestPath, sink, {
         ...(maxBytes !== undefined ? { maxBytes } : {}),

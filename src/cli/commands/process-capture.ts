@@ -2,8 +2,10 @@
  * `vsphere-guest process run --capture | --script FILE`: run a command (or a local script) in the
  * guest with its output captured, print stdout on stdout and stderr on stderr, exit with its code.
  */
+
 import { readFile } from "node:fs/promises";
 import { parseByteSize } from "../../util/byte-size";
+import { quote } from "../../util/quote";
 import { VCenterClient } from "../../vcenter/client";
 import { WaitTimeoutError } from "../../vcenter/errors";
 import type { GuestCommand } from "../../vcenter/guest-command";
@@ -65,7 +67,7 @@ export async function runCapturedCommand(
   if (script !== undefined) {
     scriptBody = await readFile(script).catch((error: NodeJS.ErrnoException) => {
       throw new UsageError(
-        `--script ${JSON.stringify(script)} cannot be read (${error.code ?? error.message})`,
+        `--script ${quote(script)} cannot be read (${error.code ?? error.message})`,
         COMMAND,
       );
     });

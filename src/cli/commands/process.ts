@@ -1,11 +1,13 @@
 /** `vsphere-guest process get|list|start|wait|run|kill`: guest processes from the command line. */
+
 import { parseArgs } from "node:util";
 import { parseDuration } from "../../util/duration";
+import { escapeText, quote } from "../../util/quote";
 import { shellJoin } from "../../util/shell-quote";
 import { VCenterClient } from "../../vcenter/client";
 import type { GuestCredentials } from "../../vcenter/credentials";
 import { formatMs, WaitTimeoutError } from "../../vcenter/errors";
-import type { Pid } from "../../vcenter/paths";
+import { type Pid, vmLengthProblem } from "../../vcenter/paths";
 import type { ProcessInfo } from "../../vcenter/types";
 import {
   CONNECTION_FLAGS,
@@ -101,13 +103,16 @@ export async function processCommand(argv: string[], io: CommandIo): Promise<num
   const timeoutMs = timeoutFrom(values.timeout, command);
   const spec = starts ? specFrom(values, parsed.positionals, command) : undefined;
   if (!starts && parsed.positionals.length > 0) {
-    throw new UsageError(`unexpected argument ${JSON.stringify(parsed.positionals[0])}`, command);
+    throw new UsageError(`unexpected argument ${quote(parsed.positionals[0])}`, command);
   }
   const vmFlag = values.vm as string | undefined;
   const vmName = values["vm-name"] as string | undefined;
   if ((vmFlag === undefined) === (vmName === undefined)) {
     throw new UsageError("give exactly one of --vm (managed object id, like vm-42) or --vm-name", command);
   }
+  const tooLong =
+    vmFlag !== undefined ? vmLengthProblem(vmFlag, "--vm") : vmLengthProblem(vmName!, "--vm-name");
+  if (tooLong !== undefined) throw new UsageError(tooLong, command);
   const client = new VCenterClient(clientOptionsFrom(values, io.env, command));
   const credentials = guestCredentialsFrom(values, io.env);
   try {
@@ -133,7 +138,7 @@ export async function processCommand(argv: string[], io: CommandIo): Promise<num
         return await waitAndReport(client, vm, pid!, credentials, timeoutMs, io);
       default: {
         const started = await client.createProcess(vm, credentials, spec!, io.signal);
-        io.stderr.write(io.stderr.isTTY ? `started pid ${started} in ${vm}\n` : "");
+        io.stderr.write(io.stderr.isTTY ? `started pid ${started} in ${escapeText(vm)}\n` : "");
         return await waitAndReport(client, vm, started, credentials, timeoutMs, io);
       }
     }
@@ -159,8 +164,8 @@ async function waitAndReport(
       onPoll: ({ info: current, elapsedMs }) =>
         progress.update(
           current
-            ? `waiting for ${current.name} (pid ${pid}) in ${vm}: running, ${formatMs(elapsedMs)} elapsed`
-            : `waiting for pid ${pid} in ${vm}: VMware Tools not answering yet, ${formatMs(elapsedMs)} elapsed`,
+            ? `waiting for ${escapeText(current.name)} (pid ${pid}) in ${escapeText(vm)}: running, ${formatMs(elapsedMs)} elapsed`
+            : `waiting for pid ${pid} in ${escapeText(vm)}: VMware Tools not answering yet, ${formatMs(elapsedMs)} elapsed`,
         ),
     });
   } catch (error) {
@@ -180,10 +185,7 @@ async function waitAndReport(
 function requirePid(value: string | boolean | string[] | undefined, command: string): string {
   if (typeof value !== "string") throw new UsageError("--pid is required", command);
   if (!/^\d+$/.test(value) || BigInt(value) < 1n) {
-    throw new UsageError(
-      `--pid ${JSON.stringify(value)} is not a process id; give a whole number like 4242`,
-      command,
-    );
+    throw new UsageError(`--pid ${quote(value)} is not a process id; give a whole number like 4242`, command);
   }
   return value;
 }
@@ -201,7 +203,7 @@ export function envFrom(values: FlagValues, command: string): Record<string, str
   const env: Record<string, string> = {};
   for (const pair of (values.env as string[] | undefined) ?? []) {
     const eq = pair.indexOf("=");
-    if (eq <= 0) throw new UsageError(`--env ${JSON.stringify(pair)} is not NAME=VALUE`, command);
+    if (eq <= 0) throw new UsageError(`--env ${quote(pair)} is not NAME=VALUE`, command);
     env[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
   return env;

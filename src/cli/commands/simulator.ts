@@ -1,7 +1,9 @@
 /** `vsphere-guest simulator`: serve a simulated vCenter until SIGINT/SIGTERM. */
+
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { quote } from "../../util/quote";
 import { UsageError } from "../errors";
 import type { CommandIo } from "./io";
 
@@ -62,10 +64,7 @@ export async function simulatorCommand(argv: string[], io: CommandIo): Promise<n
   }
   const transferUrlHost = values["transfer-url-host"];
   if (transferUrlHost !== undefined && transferUrlHost !== "address" && transferUrlHost !== "*") {
-    throw new UsageError(
-      `--transfer-url-host ${JSON.stringify(transferUrlHost)} must be address or *`,
-      "simulator",
-    );
+    throw new UsageError(`--transfer-url-host ${quote(transferUrlHost)} must be address or *`, "simulator");
   }
   const { Simulator } = await import("../../simulator");
   const sim = await Simulator.start({
@@ -98,10 +97,7 @@ function wholeNumber(
 ): number | undefined {
   if (value === undefined || typeof value === "boolean") return undefined;
   if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-    throw new UsageError(
-      `${flag} ${JSON.stringify(value)} must be a whole number from ${min} to ${max}`,
-      "simulator",
-    );
+    throw new UsageError(`${flag} ${quote(value)} must be a whole number from ${min} to ${max}`, "simulator");
   }
   return Number(value);
 }

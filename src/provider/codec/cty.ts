@@ -3,7 +3,9 @@
  * `DynamicValue.msgpack`. The encoding is not self-describing: every value is encoded against the
  * type implied by the schema (see plugin-protocol-6.md, section 5).
  */
+
 import { Buffer } from "node:buffer";
+import { quote } from "../../util/quote";
 import {
   isMsgpackExt,
   MsgpackError,
@@ -116,7 +118,7 @@ export function formatCtyPath(path: CtyPath): string {
   for (const step of path) {
     if ("attribute" in step) s += "." + step.attribute;
     else if ("index" in step) s += "[" + step.index + "]";
-    else s += "[" + JSON.stringify(step.key) + "]";
+    else s += "[" + quote(step.key) + "]";
   }
   return s;
 }
@@ -195,10 +197,7 @@ function typeFromJson(raw: unknown, where: string, depth: number): CtyType {
   if (depth > MAX_TYPE_DEPTH) throw typeError(where, `nested deeper than ${MAX_TYPE_DEPTH} levels`);
   if (typeof raw === "string") {
     if (PRIMITIVES.has(raw)) return raw as CtyType;
-    throw typeError(
-      where,
-      `unknown type ${JSON.stringify(raw)} (expected "string", "number", "bool" or "dynamic")`,
-    );
+    throw typeError(where, `unknown type ${quote(raw)} (expected "string", "number", "bool" or "dynamic")`);
   }
   if (!Array.isArray(raw) || raw.length < 2 || typeof raw[0] !== "string") {
     throw typeError(
@@ -252,10 +251,7 @@ function typeFromJson(raw: unknown, where: string, depth: number): CtyType {
       return Object.freeze(["tuple", Object.freeze(out)] as const);
     }
     default:
-      throw typeError(
-        where,
-        `unknown type kind ${JSON.stringify(kind)} (expected list, set, map, object or tuple)`,
-      );
+      throw typeError(where, `unknown type kind ${quote(kind)} (expected list, set, map, object or tuple)`);
   }
 }
 
@@ -317,7 +313,7 @@ const typeJsonCache = new WeakMap<object, string>();
  */
 export function ctyTypeToJson(type: CtyType): string {
   if (typeof type === "string") {
-    if (!PRIMITIVES.has(type)) throw typeError("", `unknown type ${JSON.stringify(type)}`);
+    if (!PRIMITIVES.has(type)) throw typeError("", `unknown type ${quote(type)}`);
     return `"${type}"`;
   }
   if (!Array.isArray(type)) throw typeError("", `expected a type, got ${jsonKind(type)}`);
@@ -342,7 +338,7 @@ export function ctyTypeToJson(type: CtyType): string {
       out = `["tuple",[${type[1].map(ctyTypeToJson).join(",")}]]`;
       break;
     default:
-      throw typeError("", `unknown type kind ${JSON.stringify((type as unknown[])[0])}`);
+      throw typeError("", `unknown type kind ${quote((type as unknown[])[0])}`);
   }
   typeJsonCache.set(type, out);
   return out;
@@ -657,7 +653,7 @@ function encodeValue(w: MsgpackWriter, type: CtyType, v: CtyValue): void {
         encodeValue(w, v.type, v.value);
         return;
       default:
-        throw typeError("", `unknown type ${JSON.stringify(type)}`);
+        throw typeError("", `unknown type ${quote(type)}`);
     }
   }
   if (isInvalidTypeShape(type)) throw typeError("", `expected a type, got ${jsonKind(type)}`);
@@ -717,7 +713,7 @@ function encodeValue(w: MsgpackWriter, type: CtyType, v: CtyValue): void {
       let present = 0;
       for (const k in v) {
         if (!info.byName.has(k)) {
-          throw new CtyCodecError("CTY_EXTRA_ATTRIBUTE", `unsupported attribute ${JSON.stringify(k)}`);
+          throw new CtyCodecError("CTY_EXTRA_ATTRIBUTE", `unsupported attribute ${quote(k)}`);
         }
         present++;
       }
@@ -739,7 +735,7 @@ function encodeValue(w: MsgpackWriter, type: CtyType, v: CtyValue): void {
       return;
     }
     default:
-      throw typeError("", `unknown type kind ${JSON.stringify((type as unknown[])[0])}`);
+      throw typeError("", `unknown type kind ${quote((type as unknown[])[0])}`);
   }
 }
 
@@ -877,7 +873,7 @@ function decodeValue(r: MsgpackReader, type: CtyType): CtyValue {
       case "dynamic":
         return decodeDynamic(r, b);
       default:
-        throw typeError("", `unknown type ${JSON.stringify(type)}`);
+        throw typeError("", `unknown type ${quote(type)}`);
     }
   }
   if (isInvalidTypeShape(type)) throw typeError("", `expected a type, got ${jsonKind(type)}`);
@@ -955,7 +951,7 @@ function decodeValue(r: MsgpackReader, type: CtyType): CtyValue {
           if (at === undefined) {
             throw new CtyCodecError(
               "CTY_EXTRA_ATTRIBUTE",
-              `unsupported attribute ${JSON.stringify(key)} at byte ${keyAt}`,
+              `unsupported attribute ${quote(key)} at byte ${keyAt}`,
               [],
               keyAt,
             );
@@ -970,7 +966,7 @@ function decodeValue(r: MsgpackReader, type: CtyType): CtyValue {
       return out;
     }
     default:
-      throw typeError("", `unknown type kind ${JSON.stringify((type as unknown[])[0])}`);
+      throw typeError("", `unknown type kind ${quote((type as unknown[])[0])}`);
   }
 }
 

@@ -1,5 +1,7 @@
 /** Arguments shared by the data sources: the VM (`vm` or `vm_name`), the pid and the credentials. */
+import { quote } from "../../util/quote";
 import type { GuestCredentials } from "../../vcenter/credentials";
+import { vmLengthProblem } from "../../vcenter/paths";
 import { type CtyValue, isUnknown } from "../codec/cty";
 import { type BlockValue, checkCredentials, credentialsFrom, nested, str } from "../config";
 import { attr, errorDiag } from "../diagnostics";
@@ -44,6 +46,16 @@ export function validateVmTarget(config: BlockValue): Diagnostic[] {
         ),
       ];
     }
+    const tooLong = typeof v === "string" ? vmLengthProblem(v, name) : undefined;
+    if (tooLong !== undefined) {
+      return [
+        errorDiag(
+          `Invalid ${name}`,
+          `${tooLong}. Give the VM's ${name === "vm" ? "managed object id, like vm-42" : "exact name"}.`,
+          attr(name),
+        ),
+      ];
+    }
   }
   return [];
 }
@@ -68,7 +80,7 @@ export function validatePid(value: CtyValue | undefined): Diagnostic[] {
     if (value > INT64_MAX) return bad(`${value} is larger than an int64`);
     return [];
   }
-  return bad(`${JSON.stringify(value)} is not a number`);
+  return bad(`${quote(value)} is not a number`);
 }
 
 /** The pid as the client takes it (a bigint stays a bigint: exact). */
@@ -107,6 +119,7 @@ export function readFailure(
         ownCredentials: nested(config, "credentials") !== undefined,
         doing,
         redact: (t) => context.log.redact(t),
+        outage: context.outage,
       }),
     ],
   };

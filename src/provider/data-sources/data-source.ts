@@ -4,6 +4,7 @@ import type { VCenterClient } from "../../vcenter/client";
 import type { SchemaBlock } from "../codec/schema";
 import type { BlockValue, ProviderSettings } from "../config";
 import type { Logger } from "../log";
+import type { OutageReport } from "../outage";
 import type { Diagnostic } from "../protocol/types";
 
 /** What a read needs from the configured provider. */
@@ -14,6 +15,8 @@ export interface ProviderContext {
   /** Fires when the host asks the provider to stop (Ctrl-C). */
   stopSignal: AbortSignal;
   log: Logger;
+  /** Tells an unreachable vCenter once for all the reads of this provider process. */
+  outage?: OutageReport;
 }
 
 /** The result of a read: the new state (all attributes) or diagnostics. */

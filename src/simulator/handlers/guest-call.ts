@@ -5,6 +5,7 @@
  * → guest credentials valid (401) → interactive session available (400).
  * The vCenter session (401) was checked before the handler ran.
  */
+import { quote } from "../../util/quote";
 import type { WireCreateSpec, WireCredentials } from "../../vcenter/wire";
 import type { RequestContext, SimulatorState } from "../context";
 import { ApiError } from "../responses";
@@ -29,7 +30,7 @@ function isObject(value: unknown): value is Json {
 }
 
 function show(value: unknown): string {
-  return value === undefined ? "missing" : JSON.stringify(value);
+  return value === undefined ? "missing" : quote(value);
 }
 
 function invalidArgument(field: string, message: string): ApiError {
@@ -43,7 +44,7 @@ function invalidArgument(field: string, message: string): ApiError {
 export function findVm(state: SimulatorState, id: string): VirtualMachine {
   const vm = state.vms.get(id);
   if (vm === undefined) {
-    throw new ApiError("NOT_FOUND", `virtual machine "${id}" does not exist`, {
+    throw new ApiError("NOT_FOUND", `virtual machine ${quote(id)} does not exist`, {
       id: "simulator.vm.not_found",
       args: [id],
     });
@@ -61,7 +62,7 @@ const MAX_PID = 2n ** 63n - 1n;
 export function parsePid(text: string): bigint {
   const pid = /^[0-9]{1,19}$/.test(text) ? BigInt(text) : 0n;
   if (pid <= 0n || pid > MAX_PID) {
-    throw invalidArgument("pid", `"${text}" is not a positive integer process id (int64)`);
+    throw invalidArgument("pid", `${quote(text)} is not a positive integer process id (int64)`);
   }
   return pid;
 }
@@ -254,7 +255,7 @@ function checkGuestState(vm: VirtualMachine, credentials: WireCredentials): stri
   if (credentials.interactive_session && !vm.isInteractive(user)) {
     throw new ApiError(
       "NOT_ALLOWED_IN_CURRENT_STATE",
-      `no interactive session for user "${user}" in ${vm.id}; send interactive_session: false`,
+      `no interactive session for user ${quote(user)} in ${vm.id}; send interactive_session: false`,
       { id: "simulator.guest.no_interactive_session", args: [user, vm.id] },
     );
   }

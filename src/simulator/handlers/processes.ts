@@ -1,6 +1,7 @@
 /**
  * The four Processes operations: `create`, `get`, `list` and `delete`.
  */
+import { quote } from "../../util/quote";
 import type { WireProcessInfo, WireProcessSummary } from "../../vcenter/wire";
 import type { Handler } from "../context";
 import type { GuestProcess } from "../guest-processes";
@@ -81,7 +82,7 @@ export const deleteProcess: Handler = (context) => {
   if (process.owner !== user && user !== "root") {
     throw new ApiError(
       "UNAUTHORIZED",
-      `guest user "${user}" may not terminate process ${pid} of "${process.owner}"`,
+      `guest user ${quote(user)} may not terminate process ${pid} of ${quote(process.owner)}`,
       {
         id: "simulator.guest.processes.not_owner",
         args: [user, String(pid)],

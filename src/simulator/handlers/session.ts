@@ -1,7 +1,9 @@
 /**
  * `POST|GET|DELETE /api/session`: log in with HTTP Basic, read the session, log out.
  */
+
 import { timingSafeEqual } from "node:crypto";
+import { quote } from "../../util/quote";
 import type { WireSessionInfo } from "../../vcenter/wire";
 import type { Handler } from "../context";
 import { ApiError, emptyReply, jsonReply } from "../responses";
@@ -33,7 +35,7 @@ export const createSession: Handler = ({ state, headers }) => {
     const message =
       credentials === undefined
         ? "authentication required: send HTTP Basic credentials of a vCenter user to POST /api/session"
-        : `cannot log in as "${credentials.user}": wrong user name or password`;
+        : `cannot log in as ${quote(credentials.user)}: wrong user name or password`;
     throw new ApiError("UNAUTHENTICATED", message, {
       id: "simulator.session.login_failed",
       headers: { "WWW-Authenticate": 'Basic realm="vCenter simulator"' },

@@ -1,6 +1,7 @@
 /**
  * `GET /api/vcenter/vm`: the VM list, with the `names`, `vms` and `power_states` filters.
  */
+import { quote } from "../../util/quote";
 import type { Handler } from "../context";
 import { POWER_STATES } from "../inventory";
 import { ApiError, jsonReply } from "../responses";
@@ -17,7 +18,7 @@ export const listVms: Handler = ({ state, match }) => {
     if (!(POWER_STATES as readonly string[]).includes(powerState)) {
       throw new ApiError(
         "INVALID_ARGUMENT",
-        `power_states: "${powerState}" is not one of ${POWER_STATES.join(", ")}`,
+        `power_states: ${quote(powerState)} is not one of ${POWER_STATES.join(", ")}`,
         { id: "simulator.vm.list.invalid_filter", args: ["power_states", powerState] },
       );
     }

@@ -19,10 +19,10 @@ import {
 import { impliedType, type SchemaBlock } from "../../../src/provider/codec/schema";
 
 // ---------------------------------------------------------------------------------------------
-// The shared go-cty vectors. They sit beside the repository (/work/shared, or ../shared in CI);
+// The go-cty vectors, kept in the repository's test fixtures so a fresh clone runs them;
 // a missing file fails the suite on purpose.
 
-const VECTORS_PATH = path.join(__dirname, "../../../../shared/vectors/cty-msgpack.json");
+const VECTORS_PATH = path.join(__dirname, "../../fixtures/cty-msgpack.json");
 
 /** The language-neutral value description of the vector file (see its `about`). */
 type Desc =
@@ -56,7 +56,7 @@ function loadVectors(): VectorFile {
   try {
     text = fs.readFileSync(VECTORS_PATH, "utf8");
   } catch (e) {
-    throw new Error(`the shared cty vectors are missing at ${VECTORS_PATH}: ${(e as Error).message}`);
+    throw new Error(`the cty vectors are missing at ${VECTORS_PATH}: ${(e as Error).message}`);
   }
   return JSON.parse(text) as VectorFile;
 }
@@ -146,7 +146,7 @@ function catchCty(fn: () => unknown): CtyCodecError {
   throw new Error("expected a CtyCodecError, nothing was thrown");
 }
 
-describe("go-cty vectors (shared/vectors/cty-msgpack.json)", () => {
+describe("go-cty vectors (test/fixtures/cty-msgpack.json)", () => {
   test("the vector file has the expected structure and size", () => {
     expect(typeof file.about).toBe("string");
     expect(file.vectors.length).toBeGreaterThanOrEqual(34);

@@ -109,15 +109,28 @@ function testProvider(calls: Calls): ProviderServer {
 
 describe("serve() with a test provider over mTLS", () => {
   const hostCert = pluginServerCertificate();
-  const calls: Calls = { stopped: 0, schemaCalls: 0 };
-  const logLines: string[] = [];
-  const logger = createLogger({ level: "debug", write: (line) => logLines.push(line) });
-  const exits: number[] = [];
-  let stdout = "";
+  // Every test gets its own server, provider, log and counters: no test depends on another
+  // having run before it (or at all), so each one can run alone (`-t`) and in any order.
+  let calls: Calls;
+  let logLines: string[];
+  let exits: number[];
+  let exited: Promise<number>;
+  let stdout: string;
   let server: PluginServer;
   let client: grpc.Client;
 
-  beforeAll(async () => {
+  beforeEach(async () => {
+    calls = { stopped: 0, schemaCalls: 0 };
+    const lines: string[] = [];
+    logLines = lines;
+    const exitCodes: number[] = [];
+    exits = exitCodes;
+    let onExit: (code: number) => void = () => {};
+    exited = new Promise((resolve) => {
+      onExit = resolve;
+    });
+    stdout = "";
+    const logger = createLogger({ level: "debug", write: (line) => lines.push(line) });
     logger.addSecret("hunter2");
     const started = await serve(testProvider(calls), {
       env: {
@@ -128,7 +141,10 @@ describe("serve() with a test provider over mTLS", () => {
       writeStdout: (text) => {
         stdout += text;
       },
-      exit: (code) => exits.push(code),
+      exit: (code) => {
+        exitCodes.push(code);
+        onExit(code);
+      },
       logger,
     });
     if (!started) throw new Error("serve() did not start");
@@ -141,10 +157,23 @@ describe("serve() with a test provider over mTLS", () => {
     });
   });
 
-  afterAll(() => {
+  afterEach(() => {
     client?.close();
     server?.close();
   });
+
+  const configure = async (): Promise<Uint8Array> => {
+    const config = { msgpack: encodeCty(providerType, { endpoint: "https://vc", password: "pw" }) };
+    return call(
+      client,
+      "/tfplugin6.Provider/ConfigureProvider",
+      tfplugin6.ConfigureProvider.Request.encode({
+        terraformVersion: "1.6.3",
+        config,
+        clientCapabilities: { deferralAllowed: true },
+      }).finish(),
+    );
+  };
 
   test("prints the handshake line it reports", () => {
     expect(stdout).toBe(`${server.handshake}\n`);
@@ -179,6 +208,8 @@ describe("serve() with a test provider over mTLS", () => {
   });
 
   test("GetMetadata lists the data source; the schema is built once per process", async () => {
+    await call(client, "/tfplugin6.Provider/GetProviderSchema", new Uint8Array());
+    await call(client, "/tfplugin6.Provider/GetMetadata", new Uint8Array());
     const res = tfplugin6.GetMetadata.Response.decode(
       await call(client, "/tfplugin6.Provider/GetMetadata", new Uint8Array()),
     );
@@ -202,18 +233,7 @@ describe("serve() with a test provider over mTLS", () => {
   });
 
   test("ConfigureProvider passes config, version and client capabilities; warnings come back", async () => {
-    const config = { msgpack: encodeCty(providerType, { endpoint: "https://vc", password: "pw" }) };
-    const res = tfplugin6.ConfigureProvider.Response.decode(
-      await call(
-        client,
-        "/tfplugin6.Provider/ConfigureProvider",
-        tfplugin6.ConfigureProvider.Request.encode({
-          terraformVersion: "1.6.3",
-          config,
-          clientCapabilities: { deferralAllowed: true },
-        }).finish(),
-      ),
-    );
+    const res = tfplugin6.ConfigureProvider.Response.decode(await configure());
     expect(calls.configured).toEqual({
       config: { endpoint: "https://vc", password: "pw" },
       version: "1.6.3",
@@ -336,7 +356,8 @@ describe("serve() with a test provider over mTLS", () => {
     }
   });
 
-  test("RPCs are logged at debug level without their bodies", () => {
+  test("RPCs are logged at debug level without their bodies", async () => {
+    await configure();
     const entries = logLines.map((line) => JSON.parse(line));
     expect(entries).toContainEqual(
       expect.objectContaining({ "@message": "served RPC", tf_rpc: "ConfigureProvider" }),
@@ -348,8 +369,8 @@ describe("serve() with a test provider over mTLS", () => {
   test("Shutdown answers, then exits 0", async () => {
     const res = await call(client, "/plugin.GRPCController/Shutdown", plugin.Empty.encode({}).finish());
     expect(res.length).toBe(0);
-    for (let i = 0; i < 100 && exits.length === 0; i++)
-      await new Promise((resolve) => setTimeout(resolve, 10));
+    // Waits for the exit itself rather than for a guessed time (the suite timeout bounds it).
+    expect(await exited).toBe(0);
     expect(exits).toEqual([0]);
   });
 });
