@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Measures how long the provider's AutoMTLS certificate costs at start-up: the load time of the
-// compiled lib/tls/x509.js, the first (cold) pluginServerCertificate() call, and the median of
+// compiled lib/plugin/tls/x509.js, the first (cold) pluginServerCertificate() call, and the median of
 // the following runs. Build first:  npx tsc -p tsconfig.build.json && node scripts/bench-x509.js [runs]
 const path = require("node:path");
 
@@ -32,7 +32,7 @@ const median = samples.length % 2 ? samples[mid] : (samples[mid - 1] + samples[m
 
 const fmt = (n) => n.toFixed(3).padStart(8);
 console.log(`built-in node:crypto load:              ${fmt(cryptoMs)} ms`);
-console.log(`module load (lib/tls/x509.js):          ${fmt(loadMs)} ms`);
+console.log(`module load (lib/plugin/tls/x509.js):          ${fmt(loadMs)} ms`);
 console.log(`first pluginServerCertificate() (cold): ${fmt(coldMs)} ms`);
 console.log(`pluginServerCertificate() median of ${runs}: ${fmt(median)} ms`);
 console.log(`  min ${fmt(samples[0])} ms, max ${fmt(samples[samples.length - 1])} ms`);

@@ -1,15 +1,15 @@
 #!/usr/bin/env node
 /**
  * Build step after `tsc`: copies the committed generated protobuf code (plain JavaScript and its
- * .d.ts, which tsc does not emit) from src/provider/proto/gen/ to lib/provider/proto/gen/.
+ * .d.ts, which tsc does not emit) from src/plugin/proto/gen/ to lib/plugin/proto/gen/.
  */
 
 const fs = require("node:fs");
 const path = require("node:path");
 
 const root = path.resolve(__dirname, "..");
-const from = path.join(root, "src", "provider", "proto", "gen");
-const to = path.join(root, "lib", "provider", "proto", "gen");
+const from = path.join(root, "src", "plugin", "proto", "gen");
+const to = path.join(root, "lib", "plugin", "proto", "gen");
 
 fs.mkdirSync(to, { recursive: true });
 for (const name of fs.readdirSync(from)) {

@@ -9,9 +9,9 @@ import { quote } from "../util/quote";
 import type { GuestCredentials } from "../vcenter/credentials";
 import { InvalidArgumentError } from "../vcenter/errors";
 import { parseServerAddress } from "../vcenter/server-address";
-import { type CtyValue, isUnknown } from "./codec/cty";
-import { attr, errorDiag, hasErrors } from "./diagnostics";
-import type { Diagnostic } from "./protocol/types";
+import { type CtyValue, isUnknown } from "../plugin/codec/cty";
+import { attr, errorDiag, hasErrors } from "../plugin/diagnostics";
+import type { Diagnostic } from "../plugin/protocol/types";
 
 /** The decoded value of an object-typed block. */
 export type BlockValue = { [key: string]: CtyValue };

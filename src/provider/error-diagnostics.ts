@@ -20,9 +20,9 @@ import {
   VsphereGuestError,
   WaitTimeoutError,
 } from "../vcenter/errors";
-import { attr, errorDiag } from "./diagnostics";
+import { attr, errorDiag } from "../plugin/diagnostics";
 import { isOutage, type OutageReport } from "./outage";
-import type { AttributePathStep, Diagnostic } from "./protocol/types";
+import type { AttributePathStep, Diagnostic } from "../plugin/protocol/types";
 
 /** Which arguments the configuration used, to point at the right one. */
 export interface ErrorContext {

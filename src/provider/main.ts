@@ -3,7 +3,7 @@
  * provider to the tofu/terraform process that started it.
  */
 
-import { serve } from "./protocol";
+import { serve } from "../plugin/protocol";
 import { createProvider } from "./provider";
 
 serve(createProvider()).catch((err: unknown) => {

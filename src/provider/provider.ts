@@ -7,18 +7,18 @@
  */
 import { quote } from "../util/quote";
 import type { VCenterClient } from "../vcenter/client";
-import { type CtyType, decodeCty, encodeCty } from "./codec/cty";
-import { impliedType, type SchemaBlock } from "./codec/schema";
+import { type CtyType, decodeCty, encodeCty } from "../plugin/codec/cty";
+import { impliedType, type SchemaBlock } from "../plugin/codec/schema";
 import { type BlockValue, nested, resolveProviderSettings, str, validateProviderBlock } from "./config";
 import type { DataSource, ProviderContext } from "./data-sources/data-source";
 import { processDataSource } from "./data-sources/process";
 import { processesDataSource } from "./data-sources/processes";
-import { errorDiag } from "./diagnostics";
+import { errorDiag } from "../plugin/diagnostics";
 import { errorToDiagnostic } from "./error-diagnostics";
-import { log as defaultLog, type Logger } from "./log";
+import { log as defaultLog, type Logger } from "../plugin/log";
 import { OutageReport } from "./outage";
-import type { ProviderServer } from "./protocol/provider-server";
-import type { Diagnostic, DynamicValue, ProviderSchema } from "./protocol/types";
+import type { ProviderServer } from "../plugin/protocol/provider-server";
+import type { Diagnostic, DynamicValue, ProviderSchema } from "../plugin/protocol/types";
 import { PROVIDER_SCHEMA } from "./schemas";
 
 /** Every data source of the provider. */

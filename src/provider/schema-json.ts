@@ -3,8 +3,8 @@
  * print it: the input `@cdktf/provider-generator` generates bindings from. Built from our own
  * schema, so no Terraform binary is needed.
  */
-import type { CtyType } from "./codec/cty";
-import type { SchemaBlock } from "./codec/schema";
+import type { CtyType } from "../plugin/codec/cty";
+import type { SchemaBlock } from "../plugin/codec/schema";
 import { DATA_SOURCE_SCHEMAS } from "./data-sources";
 import { PROVIDER_SCHEMA } from "./schemas";
 

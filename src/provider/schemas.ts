@@ -2,7 +2,7 @@
  * The provider's schemas: the `provider "vsphereguest"` block and the shared `credentials`
  * block. Data source schemas live beside their read functions in `data-sources/`.
  */
-import type { SchemaBlock, SchemaNestedBlock } from "./codec/schema";
+import type { SchemaBlock, SchemaNestedBlock } from "../plugin/codec/schema";
 
 /** The guest credentials block, used as `guest_credentials` (provider) and `credentials` (data sources). */
 export function credentialsBlock(typeName: string, description: string): SchemaNestedBlock {

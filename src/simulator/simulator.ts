@@ -13,7 +13,7 @@ import { createServer as createHttpsServer } from "node:https";
 import { isIP } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createCaAndServerCertificate, createCertificate } from "../tls/x509";
+import { createCaAndServerCertificate, createCertificate } from "../plugin/tls/x509";
 import { SESSION_HEADER } from "../vcenter/wire";
 import type { RequestContext, SimulatorState } from "./context";
 import { Counters, type SimulatorCounters } from "./counters";

@@ -5,9 +5,9 @@
  */
 import { quote } from "../util/quote";
 import { InvalidArgumentError } from "./errors";
+import type { Pid } from "./types";
 
-/** A guest process id: an int64, kept exact (a `bigint` or a decimal string beyond 2^53). */
-export type Pid = number | bigint | string;
+export type { Pid } from "./types";
 
 /**
  * The longest VM id or VM name accepted, in characters. Managed object ids are short (`vm-42`) and

@@ -1,5 +1,7 @@
 /** The client's own (camelCase) view of the API's data. */
-import type { Pid } from "./paths";
+
+/** A guest process id: an int64, kept exact (a `bigint` or a decimal string beyond 2^53). */
+export type Pid = number | bigint | string;
 
 /** A guest process as `get` describes it. */
 export interface ProcessInfo {

@@ -1,4 +1,4 @@
-import { UNKNOWN } from "../../src/provider/codec/cty";
+import { UNKNOWN } from "../../src/plugin/codec/cty";
 import { credentialsFrom, resolveProviderSettings, validateProviderBlock } from "../../src/provider/config";
 
 describe("credentialsFrom", () => {

@@ -4,7 +4,7 @@
  */
 import { type ErrorContext, errorToDiagnostic } from "../../src/provider/error-diagnostics";
 import { OutageReport } from "../../src/provider/outage";
-import type { Diagnostic } from "../../src/provider/protocol/types";
+import type { Diagnostic } from "../../src/plugin/protocol/types";
 import {
   AbortedError,
   ApiError,

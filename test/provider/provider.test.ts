@@ -2,11 +2,11 @@
  * The provider in-process against the simulator: configure over one session, Ctrl-C
  * (StopProvider) cancelling a wait, data-source secrets kept out of the log, logout on close.
  */
-import { decodeCty, encodeCty } from "../../src/provider/codec/cty";
-import { impliedType } from "../../src/provider/codec/schema";
+import { decodeCty, encodeCty } from "../../src/plugin/codec/cty";
+import { impliedType } from "../../src/plugin/codec/schema";
 import { PROCESS_SCHEMA } from "../../src/provider/data-sources/process";
 import { PROCESSES_SCHEMA } from "../../src/provider/data-sources/processes";
-import { createLogger } from "../../src/provider/log";
+import { createLogger } from "../../src/plugin/log";
 import { createProvider } from "../../src/provider/provider";
 import { PROVIDER_SCHEMA } from "../../src/provider/schemas";
 import type { Simulator } from "../../src/simulator";

@@ -3,11 +3,11 @@
  * field (never an exception, so never gRPC INTERNAL), integers beyond 2^53 stay exact in the
  * state, and every duration argument beyond what a timer holds is refused at validate.
  */
-import { decodeCty, encodeCty } from "../../src/provider/codec/cty";
-import { impliedType } from "../../src/provider/codec/schema";
+import { decodeCty, encodeCty } from "../../src/plugin/codec/cty";
+import { impliedType } from "../../src/plugin/codec/schema";
 import { PROCESS_SCHEMA } from "../../src/provider/data-sources/process";
 import { PROCESSES_SCHEMA } from "../../src/provider/data-sources/processes";
-import { createLogger } from "../../src/provider/log";
+import { createLogger } from "../../src/plugin/log";
 import { createProvider, type VsphereGuestProvider } from "../../src/provider/provider";
 import { PROVIDER_SCHEMA } from "../../src/provider/schemas";
 import { Simulator } from "../../src/simulator";

@@ -2,11 +2,11 @@
 import { quote } from "../../util/quote";
 import type { GuestCredentials } from "../../vcenter/credentials";
 import { vmLengthProblem } from "../../vcenter/paths";
-import { type CtyValue, isUnknown } from "../codec/cty";
+import { type CtyValue, isUnknown } from "../../plugin/codec/cty";
 import { type BlockValue, checkCredentials, credentialsFrom, nested, str } from "../config";
-import { attr, errorDiag } from "../diagnostics";
+import { attr, errorDiag } from "../../plugin/diagnostics";
 import { errorToDiagnostic } from "../error-diagnostics";
-import type { Diagnostic } from "../protocol/types";
+import type { Diagnostic } from "../../plugin/protocol/types";
 import type { ProviderContext, ReadResult } from "./data-source";
 
 const INT64_MAX = 9223372036854775807n;

@@ -1,11 +1,11 @@
 /** What every data source of the provider has: a type name, a schema, validation and a read. */
 
 import type { VCenterClient } from "../../vcenter/client";
-import type { SchemaBlock } from "../codec/schema";
+import type { SchemaBlock } from "../../plugin/codec/schema";
 import type { BlockValue, ProviderSettings } from "../config";
-import type { Logger } from "../log";
+import type { Logger } from "../../plugin/log";
 import type { OutageReport } from "../outage";
-import type { Diagnostic } from "../protocol/types";
+import type { Diagnostic } from "../../plugin/protocol/types";
 
 /** What a read needs from the configured provider. */
 export interface ProviderContext {

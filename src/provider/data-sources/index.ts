@@ -1,5 +1,5 @@
 /** The data sources of the provider, by type name. */
-import type { SchemaBlock } from "../codec/schema";
+import type { SchemaBlock } from "../../plugin/codec/schema";
 import { PROCESS_SCHEMA } from "./process";
 import { PROCESSES_SCHEMA } from "./processes";
 

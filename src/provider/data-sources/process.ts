@@ -3,10 +3,10 @@
 import { parseDuration } from "../../util/duration";
 import { formatMs } from "../../vcenter/errors";
 import type { ProcessInfo } from "../../vcenter/types";
-import type { SchemaBlock } from "../codec/schema";
+import type { SchemaBlock } from "../../plugin/codec/schema";
 import { type BlockValue, bool, checkDuration, str } from "../config";
-import { attr, warningDiag } from "../diagnostics";
-import type { Diagnostic } from "../protocol/types";
+import { attr, warningDiag } from "../../plugin/diagnostics";
+import type { Diagnostic } from "../../plugin/protocol/types";
 import { credentialsBlock } from "../schemas";
 import {
   credentialsOf,

@@ -1,8 +1,8 @@
 /** Data source `vsphereguest_processes`: the processes of a guest (Processes.list). */
 
-import type { SchemaBlock } from "../codec/schema";
+import type { SchemaBlock } from "../../plugin/codec/schema";
 import type { BlockValue } from "../config";
-import type { Diagnostic } from "../protocol/types";
+import type { Diagnostic } from "../../plugin/protocol/types";
 import { credentialsBlock } from "../schemas";
 import { credentialsOf, readFailure, resolveVm, validateCredentials, validateVmTarget } from "./arguments";
 import type { DataSource, ProviderContext, ReadResult } from "./data-source";

@@ -2,7 +2,7 @@
  * Data-source `validate()` (what `tofu validate` and every plan run first), table-driven: no
  * host, no simulator, no vCenter.
  */
-import { UNKNOWN } from "../../../src/provider/codec/cty";
+import { UNKNOWN } from "../../../src/plugin/codec/cty";
 import type { BlockValue } from "../../../src/provider/config";
 import { processDataSource } from "../../../src/provider/data-sources/process";
 import { processesDataSource } from "../../../src/provider/data-sources/processes";

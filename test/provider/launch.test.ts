@@ -8,7 +8,7 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { cachePathOf, loadBundle } from "../../../src/provider/protocol/launch";
+import { cachePathOf, loadBundle } from "../../src/provider/launch";
 
 const SOURCE = `"use strict";
 const path = require("node:path");

@@ -8,8 +8,8 @@ import { spawn } from "node:child_process";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as grpc from "@grpc/grpc-js";
-import { plugin, tfplugin6 } from "../../../src/provider/proto/gen/tfplugin6";
-import { pluginServerCertificate } from "../../../src/tls/x509";
+import { plugin, tfplugin6 } from "../../src/plugin/proto/gen/tfplugin6";
+import { pluginServerCertificate } from "../../src/plugin/tls/x509";
 import {
   call,
   connect,
@@ -22,7 +22,7 @@ import {
   type SpawnedProvider,
   spawnProvider,
   within,
-} from "./helpers";
+} from "../plugin/protocol/helpers";
 
 const SCHEMA = "/tfplugin6.Provider/GetProviderSchema";
 const EMPTY = tfplugin6.GetProviderSchema.Request.encode({}).finish();

@@ -5,14 +5,14 @@
  */
 
 import * as grpc from "@grpc/grpc-js";
-import { type CtyValue, decodeCty, encodeCty } from "../../../src/provider/codec/cty";
-import { impliedType, type SchemaBlock } from "../../../src/provider/codec/schema";
-import { createLogger } from "../../../src/provider/log";
-import { plugin, tfplugin6 } from "../../../src/provider/proto/gen/tfplugin6";
-import type { ProviderServer } from "../../../src/provider/protocol/provider-server";
-import { MAGIC_COOKIE_VALUE, type PluginServer, serve } from "../../../src/provider/protocol/server";
-import type { ClientCapabilities, Diagnostic, DynamicValue } from "../../../src/provider/protocol/types";
-import { pluginServerCertificate } from "../../../src/tls/x509";
+import { type CtyValue, decodeCty, encodeCty } from "../../../src/plugin/codec/cty";
+import { impliedType, type SchemaBlock } from "../../../src/plugin/codec/schema";
+import { createLogger } from "../../../src/plugin/log";
+import { plugin, tfplugin6 } from "../../../src/plugin/proto/gen/tfplugin6";
+import type { ProviderServer } from "../../../src/plugin/protocol/provider-server";
+import { MAGIC_COOKIE_VALUE, type PluginServer, serve } from "../../../src/plugin/protocol/server";
+import type { ClientCapabilities, Diagnostic, DynamicValue } from "../../../src/plugin/protocol/types";
+import { pluginServerCertificate } from "../../../src/plugin/tls/x509";
 import { call, connect, failingCall, parseHandshake } from "./helpers";
 
 const providerBlock: SchemaBlock = {

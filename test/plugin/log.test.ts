@@ -3,7 +3,7 @@
  * redaction of registered secrets everywhere in an entry.
  */
 
-import { createLogger, type LoggerOptions, levelFromEnv, parseLogLevel } from "../../../src/provider/log";
+import { createLogger, type LoggerOptions, levelFromEnv, parseLogLevel } from "../../src/plugin/log";
 
 function capture(options: LoggerOptions = {}) {
   const lines: string[] = [];

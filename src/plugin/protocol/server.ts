@@ -11,7 +11,7 @@
 
 import { X509Certificate } from "node:crypto";
 import * as grpc from "@grpc/grpc-js";
-import { certDerBase64NoPad, pluginServerCertificate } from "../../tls/x509";
+import { certDerBase64NoPad, pluginServerCertificate } from "../tls/x509";
 import { log as defaultLogger, type Logger } from "../log";
 import type { ProviderServer } from "./provider-server";
 import { controllerService, providerService } from "./provider-service";

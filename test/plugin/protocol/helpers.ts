@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as grpc from "@grpc/grpc-js";
-import type { IssuedCertificate } from "../../../src/tls/x509";
+import type { IssuedCertificate } from "../../../src/plugin/tls/x509";
 
 /** go-plugin's magic cookie for Terraform providers. */
 export const COOKIE = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";

@@ -1,4 +1,4 @@
-import { parseJsonExact } from "../../src/vcenter/json";
+import { parseJsonExact } from "../../src/util/json";
 
 describe("parseJsonExact", () => {
   it("keeps integers beyond 2^53 exact as bigints and leaves the rest alone", () => {

@@ -11,7 +11,7 @@ import {
   createCertificate,
   type IssuedCertificate,
   pluginServerCertificate,
-} from "../../src/tls/x509";
+} from "../../../src/plugin/tls/x509";
 
 const SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
 const CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";

@@ -15,8 +15,8 @@ import {
   isWhollyKnown,
   parseCtyType,
   UNKNOWN,
-} from "../../../src/provider/codec/cty";
-import { impliedType, type SchemaBlock } from "../../../src/provider/codec/schema";
+} from "../../../src/plugin/codec/cty";
+import { impliedType, type SchemaBlock } from "../../../src/plugin/codec/schema";
 
 // ---------------------------------------------------------------------------------------------
 // The go-cty vectors, kept in the repository's test fixtures so a fresh clone runs them;

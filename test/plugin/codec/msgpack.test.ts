@@ -8,7 +8,7 @@ import {
   type MsgpackValue,
   MsgpackWriter,
   msgpackKindOf,
-} from "../../../src/provider/codec/msgpack";
+} from "../../../src/plugin/codec/msgpack";
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ""), "hex");
 const repeat = (byteHex: string, n: number): string => byteHex.repeat(n);

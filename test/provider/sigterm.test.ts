@@ -4,14 +4,14 @@
  * host's Shutdown when it comes, and by itself when it does not.
  */
 import type * as grpc from "@grpc/grpc-js";
-import { encodeCty } from "../../../src/provider/codec/cty";
-import { impliedType } from "../../../src/provider/codec/schema";
-import { PROCESS_SCHEMA } from "../../../src/provider/data-sources/process";
-import { plugin, tfplugin6 } from "../../../src/provider/proto/gen/tfplugin6";
-import { Simulator } from "../../../src/simulator";
-import { pluginServerCertificate } from "../../../src/tls/x509";
-import { VCenterClient } from "../../../src/vcenter";
-import { vsphereEnv } from "../../helpers/with-simulator";
+import { encodeCty } from "../../src/plugin/codec/cty";
+import { impliedType } from "../../src/plugin/codec/schema";
+import { PROCESS_SCHEMA } from "../../src/provider/data-sources/process";
+import { plugin, tfplugin6 } from "../../src/plugin/proto/gen/tfplugin6";
+import { Simulator } from "../../src/simulator";
+import { pluginServerCertificate } from "../../src/plugin/tls/x509";
+import { VCenterClient } from "../../src/vcenter";
+import { vsphereEnv } from "../helpers/with-simulator";
 import {
   call,
   connect,
@@ -22,7 +22,7 @@ import {
   type SpawnedProvider,
   spawnProvider,
   within,
-} from "./helpers";
+} from "../plugin/protocol/helpers";
 
 beforeAll(requireBuild);
 
