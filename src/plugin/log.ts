@@ -20,7 +20,7 @@ export type LogFields = Record<string, unknown>;
 
 /** A logger writing go-plugin JSON lines. */
 export interface Logger {
-  /** The `@module` of this logger's entries, e.g. `provider.vsphereguest`. */
+  /** The `@module` of this logger's entries, e.g. `provider.NAME`. */
   readonly module: string;
   /** The lowest level that is written. */
   readonly level: LogLevel | "off";
@@ -50,12 +50,15 @@ export interface Logger {
 
 /** How to build a {@link Logger}; everything is optional. */
 export interface LoggerOptions {
-  /** `@module` of the entries. @default "provider.vsphereguest" */
+  /**
+   * `@module` of the entries: `provider.NAME` for a provider (hosts show it as the source).
+   * @default "provider"
+   */
   module?: string;
   /**
    * Lowest level written.
-   * @default the level named by `TF_LOG_PROVIDER_VSPHEREGUEST`, `TF_LOG_PROVIDER` or `TF_LOG`
-   *   (first one set), else `info`
+   * @default the level named by `TF_LOG_PROVIDER_NAME` (for `module` `provider.NAME`),
+   *   `TF_LOG_PROVIDER` or `TF_LOG` (first one set), else `info`
    */
   level?: LogLevel | "off";
   /** Where finished lines (with their newline) go. @default synchronous write to stderr */
@@ -68,8 +71,8 @@ export interface LoggerOptions {
 
 const RANK: Record<LogLevel | "off", number> = { trace: 0, debug: 1, info: 2, warn: 3, error: 4, off: 5 };
 
-/** The module name our entries carry unless told otherwise. */
-export const DEFAULT_LOG_MODULE = "provider.vsphereguest";
+/** The module name entries carry unless told otherwise. */
+export const DEFAULT_LOG_MODULE = "provider";
 
 const REDACTED = "***";
 const MAX_DEPTH = 6;
@@ -99,9 +102,13 @@ export function parseLogLevel(value: string | undefined): LogLevel | "off" | und
   }
 }
 
-/** The level the environment asks for: `TF_LOG_PROVIDER_VSPHEREGUEST`, `TF_LOG_PROVIDER`, `TF_LOG`, else info. */
-export function levelFromEnv(env: NodeJS.ProcessEnv): LogLevel | "off" {
-  for (const name of ["TF_LOG_PROVIDER_VSPHEREGUEST", "TF_LOG_PROVIDER", "TF_LOG"]) {
+/**
+ * The level the environment asks for: `TF_LOG_PROVIDER_<NAME>` (the provider's own, `NAME` being
+ * `providerName` in capitals), `TF_LOG_PROVIDER`, `TF_LOG`, else info.
+ */
+export function levelFromEnv(env: NodeJS.ProcessEnv, providerName?: string): LogLevel | "off" {
+  const own = providerName ? [`TF_LOG_PROVIDER_${providerName.toUpperCase()}`] : [];
+  for (const name of [...own, "TF_LOG_PROVIDER", "TF_LOG"]) {
     const level = parseLogLevel(env[name]);
     if (level) return level;
   }
@@ -261,17 +268,13 @@ class JsonLogger implements Logger {
 
 /** Creates a root logger with its own set of secrets. */
 export function createLogger(options: LoggerOptions = {}): Logger {
+  const module = options.module ?? DEFAULT_LOG_MODULE;
+  const providerName = /^provider\.([a-z0-9_]+)$/.exec(module)?.[1];
   return new JsonLogger(
-    options.module ?? DEFAULT_LOG_MODULE,
-    options.level ?? levelFromEnv(options.env ?? process.env),
+    module,
+    options.level ?? levelFromEnv(options.env ?? process.env, providerName),
     options.write ?? writeStderr,
     options.now ?? Date.now,
     new SecretSet(),
   );
 }
-
-/**
- * The provider's logger: `@module` `provider.vsphereguest`, level from the environment, output on
- * stderr. Register credentials with `log.addSecret(password)` as soon as they are known.
- */
-export const log: Logger = createLogger();

@@ -3,18 +3,18 @@
  * fallbacks, checked without calling vCenter, and turned into client options.
  */
 
+import type { BlockValue } from "../plugin";
+import { type CtyValue, isUnknown } from "../plugin/codec/cty";
+import { attr, errorDiag, hasErrors } from "../plugin/diagnostics";
+import type { Diagnostic } from "../plugin/protocol/types";
 import { parseBoolText } from "../util/bool";
 import { parseDuration } from "../util/duration";
 import { quote } from "../util/quote";
 import type { GuestCredentials } from "../vcenter/credentials";
 import { InvalidArgumentError } from "../vcenter/errors";
 import { parseServerAddress } from "../vcenter/server-address";
-import { type CtyValue, isUnknown } from "../plugin/codec/cty";
-import { attr, errorDiag, hasErrors } from "../plugin/diagnostics";
-import type { Diagnostic } from "../plugin/protocol/types";
 
-/** The decoded value of an object-typed block. */
-export type BlockValue = { [key: string]: CtyValue };
+export type { BlockValue } from "../plugin";
 
 /** Settings resolved from the provider block and the environment. */
 export interface ProviderSettings {

@@ -3,6 +3,8 @@
  * the pid and says what to do) as detail, and the attribute at fault where there is one.
  */
 
+import { attr, errorDiag } from "../plugin/diagnostics";
+import type { AttributePathStep, Diagnostic } from "../plugin/protocol/types";
 import { escapeText } from "../util/quote";
 import {
   AbortedError,
@@ -20,9 +22,7 @@ import {
   VsphereGuestError,
   WaitTimeoutError,
 } from "../vcenter/errors";
-import { attr, errorDiag } from "../plugin/diagnostics";
 import { isOutage, type OutageReport } from "./outage";
-import type { AttributePathStep, Diagnostic } from "../plugin/protocol/types";
 
 /** Which arguments the configuration used, to point at the right one. */
 export interface ErrorContext {

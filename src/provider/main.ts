@@ -4,12 +4,34 @@
  */
 
 import { serve } from "../plugin/protocol";
+import { log } from "./log";
 import { createProvider } from "./provider";
 
-serve(createProvider()).catch((err: unknown) => {
+/** The executable's name, as the messages it prints call it. */
+const EXECUTABLE_NAME = "terraform-provider-vsphereguest";
+
+/** What a person running the provider by hand reads on stderr. */
+const NOT_A_COMMAND_MESSAGE = [
+  "This is terraform-provider-vsphereguest, a plugin for OpenTofu and Terraform.",
+  "It is not meant to be run by hand: tofu or terraform start it when a configuration uses the",
+  "vsphereguest provider.",
+  "",
+  "To make it available to them, run:",
+  "",
+  "    vsphere-guest provider install",
+  "",
+  "then use the provider in a configuration and run `tofu init` / `terraform init` as usual.",
+  "",
+].join("\n");
+
+serve(createProvider(), {
+  name: EXECUTABLE_NAME,
+  notACommandMessage: NOT_A_COMMAND_MESSAGE,
+  logger: log,
+}).catch((err: unknown) => {
   // A person reads this in the host's output: the message, and the stack only when debugging.
   const debug = /^(debug|trace)$/i.test(process.env.TF_LOG ?? "");
   const detail = err instanceof Error ? (debug ? err.stack : err.message) : String(err);
-  process.stderr.write(`terraform-provider-vsphereguest: cannot start: ${detail}\n`);
+  process.stderr.write(`${EXECUTABLE_NAME}: cannot start: ${detail}\n`);
   process.exit(1);
 });

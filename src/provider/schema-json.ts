@@ -3,9 +3,8 @@
  * print it: the input `@cdktf/provider-generator` generates bindings from. Built from our own
  * schema, so no Terraform binary is needed.
  */
-import type { CtyType } from "../plugin/codec/cty";
-import type { SchemaBlock } from "../plugin/codec/schema";
-import { DATA_SOURCE_SCHEMAS } from "./data-sources";
+import { type CtyType, type SchemaBlock, toSchemaBlock } from "../plugin";
+import { DATA_SOURCES, RESOURCES } from "./registry";
 import { PROVIDER_SCHEMA } from "./schemas";
 
 /** The provider's source address parts. */
@@ -78,12 +77,19 @@ export function providerSchemaJson(host = "registry.terraform.io"): Record<strin
     format_version: "1.0",
     provider_schemas: {
       [`${host}/${PROVIDER_NAMESPACE}/${PROVIDER_TYPE}`]: {
-        provider: { version: 0, block: blockToJson(PROVIDER_SCHEMA) },
+        provider: { version: 0, block: blockToJson(toSchemaBlock(PROVIDER_SCHEMA)) },
+        ...(RESOURCES.length > 0
+          ? {
+              resource_schemas: Object.fromEntries(
+                RESOURCES.map((r) => [
+                  r.typeName,
+                  { version: r.version, block: blockToJson(toSchemaBlock(r.schema)) },
+                ]),
+              ),
+            }
+          : {}),
         data_source_schemas: Object.fromEntries(
-          Object.entries(DATA_SOURCE_SCHEMAS).map(([name, block]) => [
-            name,
-            { version: 0, block: blockToJson(block) },
-          ]),
+          DATA_SOURCES.map((d) => [d.typeName, { version: 0, block: blockToJson(toSchemaBlock(d.schema)) }]),
         ),
       },
     },

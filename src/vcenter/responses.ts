@@ -1,7 +1,8 @@
 /** Reading vCenter's answers: the error envelope and JSON bodies, with clear errors when they are not what the API sends. */
+
+import { parseJsonExact } from "../util/json";
 import { quote } from "../util/quote";
 import { BadResponseError } from "./errors";
-import { parseJsonExact } from "../util/json";
 import type { TransportResponse } from "./transport";
 import { WIRE_ERROR_TYPES, type WireError, type WireErrorType } from "./wire";
 

@@ -8,6 +8,7 @@ import { createLogger, type LoggerOptions, levelFromEnv, parseLogLevel } from ".
 function capture(options: LoggerOptions = {}) {
   const lines: string[] = [];
   const logger = createLogger({
+    module: "provider.vsphereguest",
     level: "trace",
     now: () => Date.UTC(2024, 0, 2, 3, 4, 5, 678),
     ...options,
@@ -88,7 +89,10 @@ describe("levels", () => {
     expect(levelFromEnv({ TF_LOG: "debug" })).toBe("debug");
     expect(levelFromEnv({ TF_LOG: "debug", TF_LOG_PROVIDER: "error" })).toBe("error");
     expect(
-      levelFromEnv({ TF_LOG: "debug", TF_LOG_PROVIDER: "error", TF_LOG_PROVIDER_VSPHEREGUEST: "trace" }),
+      levelFromEnv(
+        { TF_LOG: "debug", TF_LOG_PROVIDER: "error", TF_LOG_PROVIDER_VSPHEREGUEST: "trace" },
+        "vsphereguest",
+      ),
     ).toBe("trace");
   });
 

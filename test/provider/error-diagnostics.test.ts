@@ -2,9 +2,10 @@
  * The error → diagnostic mapping, table-driven: every error class of the client, in the contexts
  * that change where the diagnostic points. No host and no simulator needed.
  */
+
+import type { Diagnostic } from "../../src/plugin/protocol/types";
 import { type ErrorContext, errorToDiagnostic } from "../../src/provider/error-diagnostics";
 import { OutageReport } from "../../src/provider/outage";
-import type { Diagnostic } from "../../src/plugin/protocol/types";
 import {
   AbortedError,
   ApiError,

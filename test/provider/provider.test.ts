@@ -2,11 +2,10 @@
  * The provider in-process against the simulator: configure over one session, Ctrl-C
  * (StopProvider) cancelling a wait, data-source secrets kept out of the log, logout on close.
  */
-import { decodeCty, encodeCty } from "../../src/plugin/codec/cty";
-import { impliedType } from "../../src/plugin/codec/schema";
+import { type BlockValue, decodeBlock, encodeBlock } from "../../src/plugin";
+import { createLogger } from "../../src/plugin/log";
 import { PROCESS_SCHEMA } from "../../src/provider/data-sources/process";
 import { PROCESSES_SCHEMA } from "../../src/provider/data-sources/processes";
-import { createLogger } from "../../src/plugin/log";
 import { createProvider } from "../../src/provider/provider";
 import { PROVIDER_SCHEMA } from "../../src/provider/schemas";
 import type { Simulator } from "../../src/simulator";
@@ -14,38 +13,11 @@ import { VCenterClient } from "../../src/vcenter";
 import { eventually, vsphereEnv, withSimulator } from "../helpers/with-simulator";
 
 const providerConfig = (fields: Record<string, unknown> = {}) => ({
-  msgpack: encodeCty(impliedType(PROVIDER_SCHEMA), {
-    vsphere_server: null,
-    user: null,
-    password: null,
-    allow_unverified_ssl: null,
-    ca_file: null,
-    api_timeout: null,
-    guest_credentials: null,
-    ...fields,
-  } as never),
+  msgpack: encodeBlock(PROVIDER_SCHEMA, fields as BlockValue),
 });
 
-function processConfig(pid: number, extra: Record<string, unknown> = {}) {
-  return {
-    msgpack: encodeCty(impliedType(PROCESS_SCHEMA), {
-      vm: "vm-1001",
-      vm_name: null,
-      pid,
-      wait_for_exit: null,
-      timeout: null,
-      credentials: null,
-      id: null,
-      name: null,
-      owner: null,
-      command: null,
-      started: null,
-      finished: null,
-      exit_code: null,
-      running: null,
-      ...extra,
-    } as never),
-  };
+function processConfig(pid: number, extra: BlockValue = {}) {
+  return { msgpack: encodeBlock(PROCESS_SCHEMA, { vm: "vm-1001", pid, ...extra }) };
 }
 
 async function startProcess(sim: Simulator, script: string): Promise<number> {
@@ -73,12 +45,16 @@ describe("the provider against the simulator", () => {
         env: vsphereEnv(sim).env,
         log: createLogger({ level: "trace", write: (l) => lines.push(l) }),
       });
-      expect(await provider.configureProvider(providerConfig(), "1.6.3")).toEqual([]);
+      expect(
+        await provider.configureProvider({ config: providerConfig(), terraformVersion: "1.6.3" }),
+      ).toEqual({
+        diagnostics: [],
+      });
       const pid = await startProcess(sim, "sleep 600");
-      const read = provider.readDataSource(
-        "vsphereguest_process",
-        processConfig(pid, { wait_for_exit: true, timeout: "5m" }),
-      );
+      const read = provider.readDataSource({
+        typeName: "vsphereguest_process",
+        config: processConfig(pid, { wait_for_exit: true, timeout: "5m" }),
+      });
       // Stop once the wait is really in flight (it has polled), not after a guessed delay.
       await eventually(async () => (sim.counters.requests["processes.get"] >= 1 ? true : undefined));
       provider.stopProvider?.();
@@ -114,11 +90,11 @@ describe("the provider against the simulator", () => {
         env: { ...env, VSPHERE_GUEST_PASSWORD: "" },
         log: createLogger({ level: "trace", write: (l) => lines.push(l) }),
       });
-      await provider.configureProvider(providerConfig(), "1.6.3");
+      await provider.configureProvider({ config: providerConfig(), terraformVersion: "1.6.3" });
       const pid = await startProcess(sim, "exit 6");
-      const result = await provider.readDataSource(
-        "vsphereguest_process",
-        processConfig(pid, {
+      const result = await provider.readDataSource({
+        typeName: "vsphereguest_process",
+        config: processConfig(pid, {
           wait_for_exit: true,
           credentials: {
             user_name: guest.userName,
@@ -127,13 +103,13 @@ describe("the provider against the simulator", () => {
             interactive_session: null,
           },
         }),
-      );
+      });
       expect(result.diagnostics).toEqual([]);
-      const state = decodeCty(impliedType(PROCESS_SCHEMA), result.state!.msgpack!) as Record<string, unknown>;
+      const state = decodeBlock(PROCESS_SCHEMA, result.state!.msgpack!) as Record<string, unknown>;
       expect(state).toMatchObject({ vm: "vm-1001", pid, exit_code: 6, running: false, id: `vm-1001/${pid}` });
-      const wrong = await provider.readDataSource(
-        "vsphereguest_process",
-        processConfig(pid, {
+      const wrong = await provider.readDataSource({
+        typeName: "vsphereguest_process",
+        config: processConfig(pid, {
           credentials: {
             user_name: "root",
             password: "Data-Source-Secret-1",
@@ -141,7 +117,7 @@ describe("the provider against the simulator", () => {
             interactive_session: null,
           },
         }),
-      );
+      });
       expect(wrong.diagnostics[0]?.summary).toBe("Guest credentials refused");
       expect(wrong.diagnostics[0]?.attribute).toEqual([{ attributeName: "credentials" }]);
       const log = lines.join("");
@@ -178,7 +154,10 @@ describe("the provider against the simulator", () => {
     ({ fields, summary, attribute, detail }) =>
       withSimulator(async (sim) => {
         const provider = createProvider({ env: vsphereEnv(sim).env, log: createLogger({ write: () => {} }) });
-        const diagnostics = await provider.configureProvider(providerConfig(fields), "1.6.3");
+        const { diagnostics } = await provider.configureProvider({
+          config: providerConfig(fields),
+          terraformVersion: "1.6.3",
+        });
         expect(diagnostics).toEqual([
           expect.objectContaining({ severity: "error", summary, attribute: [{ attributeName: attribute }] }),
         ]);
@@ -192,10 +171,14 @@ describe("the provider against the simulator", () => {
     withSimulator(async (sim) => {
       const { env, guest } = vsphereEnv(sim);
       const provider = createProvider({ env, log: createLogger({ write: () => {} }) });
-      expect(await provider.configureProvider(providerConfig(), "1.6.3")).toEqual([]);
-      const result = await provider.readDataSource(
-        "vsphereguest_process",
-        processConfig(1, {
+      expect(
+        await provider.configureProvider({ config: providerConfig(), terraformVersion: "1.6.3" }),
+      ).toEqual({
+        diagnostics: [],
+      });
+      const result = await provider.readDataSource({
+        typeName: "vsphereguest_process",
+        config: processConfig(1, {
           credentials: {
             user_name: guest.userName,
             password: null,
@@ -203,7 +186,7 @@ describe("the provider against the simulator", () => {
             interactive_session: true,
           },
         }),
-      );
+      });
       expect(result.diagnostics).toEqual([
         expect.objectContaining({
           severity: "error",
@@ -221,19 +204,20 @@ describe("the provider against the simulator", () => {
   it("tells an unreachable vCenter once, however many data sources fail for it", () =>
     withSimulator(async (sim) => {
       const provider = createProvider({ env: vsphereEnv(sim).env, log: createLogger({ write: () => {} }) });
-      expect(await provider.configureProvider(providerConfig(), "1.6.3")).toEqual([]);
+      expect(
+        await provider.configureProvider({ config: providerConfig(), terraformVersion: "1.6.3" }),
+      ).toEqual({
+        diagnostics: [],
+      });
       // vCenter goes away after the login: every connection of a read is dropped.
       sim.addFault({ route: ["processes.get", "processes.list"], kind: "reset" });
       const results = await Promise.all([
-        ...[1, 2, 3, 4].map((pid) => provider.readDataSource("vsphereguest_process", processConfig(pid))),
-        provider.readDataSource("vsphereguest_processes", {
-          msgpack: encodeCty(impliedType(PROCESSES_SCHEMA), {
-            vm: "vm-1001",
-            vm_name: null,
-            id: null,
-            processes: null,
-            credentials: null,
-          } as never),
+        ...[1, 2, 3, 4].map((pid) =>
+          provider.readDataSource({ typeName: "vsphereguest_process", config: processConfig(pid) }),
+        ),
+        provider.readDataSource({
+          typeName: "vsphereguest_processes",
+          config: { msgpack: encodeBlock(PROCESSES_SCHEMA, { vm: "vm-1001" }) },
         }),
       ]);
       const diagnostics = results.flatMap((r) => r.diagnostics);
@@ -247,7 +231,10 @@ describe("the provider against the simulator", () => {
       for (const d of short) expect(d.detail).toContain('the cause is in the "Cannot reach vCenter" error');
       // A data source's own problem is still its own, in full.
       sim.clearFaults();
-      const own = await provider.readDataSource("vsphereguest_process", processConfig(999_999));
+      const own = await provider.readDataSource({
+        typeName: "vsphereguest_process",
+        config: processConfig(999_999),
+      });
       expect(own.diagnostics[0]?.summary).toBe("Guest process not found");
       await provider.close?.();
     }));

@@ -4,12 +4,11 @@
  * host's Shutdown when it comes, and by itself when it does not.
  */
 import type * as grpc from "@grpc/grpc-js";
-import { encodeCty } from "../../src/plugin/codec/cty";
-import { impliedType } from "../../src/plugin/codec/schema";
-import { PROCESS_SCHEMA } from "../../src/provider/data-sources/process";
+import { encodeBlock } from "../../src/plugin";
 import { plugin, tfplugin6 } from "../../src/plugin/proto/gen/tfplugin6";
-import { Simulator } from "../../src/simulator";
 import { pluginServerCertificate } from "../../src/plugin/tls/x509";
+import { PROCESS_SCHEMA } from "../../src/provider/data-sources/process";
+import { Simulator } from "../../src/simulator";
 import { VCenterClient } from "../../src/vcenter";
 import { vsphereEnv } from "../helpers/with-simulator";
 import {
@@ -68,22 +67,12 @@ async function waitingRead(): Promise<{
     ),
   );
   expect(configured.diagnostics).toEqual([]);
-  const config = encodeCty(impliedType(PROCESS_SCHEMA), {
+  const config = encodeBlock(PROCESS_SCHEMA, {
     vm: "vm-1001",
-    vm_name: null,
     pid: Number(pid),
     wait_for_exit: true,
     timeout: "5m",
-    credentials: null,
-    id: null,
-    name: null,
-    owner: null,
-    command: null,
-    started: null,
-    finished: null,
-    exit_code: null,
-    running: null,
-  } as never);
+  });
   const read = call(
     client,
     "/tfplugin6.Provider/ReadDataSource",

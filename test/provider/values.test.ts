@@ -3,50 +3,21 @@
  * field (never an exception, so never gRPC INTERNAL), integers beyond 2^53 stay exact in the
  * state, and every duration argument beyond what a timer holds is refused at validate.
  */
-import { decodeCty, encodeCty } from "../../src/plugin/codec/cty";
-import { impliedType } from "../../src/plugin/codec/schema";
+import { type BlockValue, decodeBlock, encodeBlock } from "../../src/plugin";
+import { createLogger } from "../../src/plugin/log";
 import { PROCESS_SCHEMA } from "../../src/provider/data-sources/process";
 import { PROCESSES_SCHEMA } from "../../src/provider/data-sources/processes";
-import { createLogger } from "../../src/plugin/log";
 import { createProvider, type VsphereGuestProvider } from "../../src/provider/provider";
 import { PROVIDER_SCHEMA } from "../../src/provider/schemas";
 import { Simulator } from "../../src/simulator";
 import { vsphereEnv } from "../helpers/with-simulator";
 
-const PROVIDER_NULLS = {
-  vsphere_server: null,
-  user: null,
-  password: null,
-  allow_unverified_ssl: null,
-  ca_file: null,
-  api_timeout: null,
-  guest_credentials: null,
-};
-
 const providerConfig = (extra: Record<string, unknown> = {}) => ({
-  msgpack: encodeCty(impliedType(PROVIDER_SCHEMA), { ...PROVIDER_NULLS, ...extra } as never),
+  msgpack: encodeBlock(PROVIDER_SCHEMA, extra as BlockValue),
 });
 
 function processConfig(extra: Record<string, unknown> = {}) {
-  return {
-    msgpack: encodeCty(impliedType(PROCESS_SCHEMA), {
-      vm: "vm-1001",
-      vm_name: null,
-      pid: 42,
-      wait_for_exit: null,
-      timeout: null,
-      credentials: null,
-      id: null,
-      name: null,
-      owner: null,
-      command: null,
-      started: null,
-      finished: null,
-      exit_code: null,
-      running: null,
-      ...extra,
-    } as never),
-  };
+  return { msgpack: encodeBlock(PROCESS_SCHEMA, { vm: "vm-1001", pid: 42, ...extra } as BlockValue) };
 }
 
 const getAnswer = (exitCode: string): string =>
@@ -62,7 +33,11 @@ describe("the provider with malformed and large answers", () => {
       env: vsphereEnv(sim).env,
       log: createLogger({ level: "off", write: () => {} }),
     });
-    expect(await provider.configureProvider(providerConfig(), "1.6.3")).toEqual([]);
+    expect(await provider.configureProvider({ config: providerConfig(), terraformVersion: "1.6.3" })).toEqual(
+      {
+        diagnostics: [],
+      },
+    );
   });
   afterAll(async () => {
     await provider.close();
@@ -79,12 +54,12 @@ describe("the provider with malformed and large answers", () => {
         status: 200,
         body: getAnswer("9007199254740993"),
       });
-      const result = await provider.readDataSource(
-        "vsphereguest_process",
-        processConfig({ wait_for_exit: wait }),
-      );
+      const result = await provider.readDataSource({
+        typeName: "vsphereguest_process",
+        config: processConfig({ wait_for_exit: wait }),
+      });
       expect(result.diagnostics).toEqual([]);
-      const state = decodeCty(impliedType(PROCESS_SCHEMA), result.state!.msgpack!) as Record<string, unknown>;
+      const state = decodeBlock(PROCESS_SCHEMA, result.state!.msgpack!) as Record<string, unknown>;
       expect(state.exit_code).toBe(9007199254740993n);
       expect(state.running).toBe(false);
     },
@@ -111,10 +86,10 @@ describe("the provider with malformed and large answers", () => {
   ])("turns a malformed %s into a diagnostic naming it: %s", async (_field, body, text) => {
     for (const wait of [false, true]) {
       sim.addFault({ route: "processes.get", kind: "status", status: 200, body, count: 1 });
-      const result = await provider.readDataSource(
-        "vsphereguest_process",
-        processConfig({ wait_for_exit: wait }),
-      );
+      const result = await provider.readDataSource({
+        typeName: "vsphereguest_process",
+        config: processConfig({ wait_for_exit: wait }),
+      });
       expect(result.state).toBeUndefined();
       expect(result.diagnostics).toHaveLength(1);
       expect(result.diagnostics[0]).toMatchObject({
@@ -133,14 +108,9 @@ describe("the provider with malformed and large answers", () => {
       body: '[{"pid":"12","name":"sh","owner":"root","command":"sh","started":"2026-01-01T10:00:00Z"}]',
       count: 1,
     });
-    const result = await provider.readDataSource("vsphereguest_processes", {
-      msgpack: encodeCty(impliedType(PROCESSES_SCHEMA), {
-        vm: "vm-1001",
-        vm_name: null,
-        credentials: null,
-        id: null,
-        processes: null,
-      } as never),
+    const result = await provider.readDataSource({
+      typeName: "vsphereguest_processes",
+      config: { msgpack: encodeBlock(PROCESSES_SCHEMA, { vm: "vm-1001" }) },
     });
     expect(result.state).toBeUndefined();
     expect(result.diagnostics[0]!.detail).toContain('invalid [0].pid: "12" is not a number');
@@ -153,10 +123,10 @@ describe("duration arguments beyond what a timer holds", () => {
   it.each(["597h", "596h31m24s", "2147483648ms", "99999999999999999999h", "0.1ms"])(
     "refuses timeout = %s at validate, on the attribute, naming the limit",
     async (timeout) => {
-      const diags = await provider.validateDataResourceConfig!(
-        "vsphereguest_process",
-        processConfig({ wait_for_exit: true, timeout }),
-      );
+      const { diagnostics: diags } = await provider.validateDataResourceConfig!({
+        typeName: "vsphereguest_process",
+        config: processConfig({ wait_for_exit: true, timeout }),
+      });
       expect(diags).toHaveLength(1);
       expect(diags[0]).toMatchObject({ severity: "error", summary: "Invalid timeout" });
       expect(diags[0]!.attribute).toEqual([{ attributeName: "timeout" }]);
@@ -166,17 +136,19 @@ describe("duration arguments beyond what a timer holds", () => {
 
   it.each(["596h31m23s", "1ms", "10m"])("accepts timeout = %s", async (timeout) => {
     expect(
-      await provider.validateDataResourceConfig!(
-        "vsphereguest_process",
-        processConfig({ wait_for_exit: true, timeout }),
-      ),
-    ).toEqual([]);
+      await provider.validateDataResourceConfig!({
+        typeName: "vsphereguest_process",
+        config: processConfig({ wait_for_exit: true, timeout }),
+      }),
+    ).toEqual({ diagnostics: [] });
   });
 
   it.each(["597h", "2147483648ms", "0.1ms"])(
     "refuses api_timeout = %s at validate, on the attribute",
     async (value) => {
-      const diags = await provider.validateProviderConfig!(providerConfig({ api_timeout: value }));
+      const { diagnostics: diags } = await provider.validateProviderConfig!({
+        config: providerConfig({ api_timeout: value }),
+      });
       expect(diags).toHaveLength(1);
       expect(diags[0]).toMatchObject({ severity: "error", summary: "Invalid api_timeout" });
       expect(diags[0]!.attribute).toEqual([{ attributeName: "api_timeout" }]);
@@ -196,7 +168,10 @@ describe("duration arguments beyond what a timer holds", () => {
         },
         log: createLogger({ level: "off", write: () => {} }),
       });
-      const diags = await p.configureProvider(providerConfig(), "1.6.3");
+      const { diagnostics: diags } = await p.configureProvider({
+        config: providerConfig(),
+        terraformVersion: "1.6.3",
+      });
       expect(diags).toHaveLength(1);
       expect(diags[0]).toMatchObject({ severity: "error", summary: "Invalid VSPHERE_API_TIMEOUT" });
       expect(diags[0]!.detail).toMatch(/596h31m23s|1ms/);

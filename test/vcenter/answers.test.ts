@@ -4,9 +4,9 @@
  */
 import { Simulator } from "../../src/simulator";
 import type { RouteName } from "../../src/simulator/router";
+import { parseJsonExact } from "../../src/util/json";
 import { BadResponseError, VCenterClient, type VsphereGuestError } from "../../src/vcenter";
 import { isDateTime, showValue } from "../../src/vcenter/answer";
-import { parseJsonExact } from "../../src/util/json";
 import { withSimulator } from "../helpers/with-simulator";
 
 const APP = "vm-1001";

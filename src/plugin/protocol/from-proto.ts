@@ -8,13 +8,19 @@
 
 import { plugin, tfplugin6 } from "../proto/gen/tfplugin6";
 import type {
+  ApplyResourceChangeRequest,
   ClientCapabilities,
   ConfigureProviderRequest,
   DynamicValue,
+  ImportResourceStateRequest,
+  PlanResourceChangeRequest,
+  RawState,
   ReadDataSourceRequest,
-  ResourceRequest,
+  ReadResourceRequest,
+  UpgradeResourceStateRequest,
   ValidateDataResourceConfigRequest,
   ValidateProviderConfigRequest,
+  ValidateResourceConfigRequest,
 } from "./types";
 
 /** Maps a protobuf DynamicValue; an absent one becomes an empty value (neither encoding set). */
@@ -114,32 +120,86 @@ export function readDataSourceRequest(bytes: Uint8Array): ReadDataSourceRequest 
   return out;
 }
 
-/** Decodes a ValidateResourceConfig request down to its type name. */
-export function validateResourceConfigRequest(bytes: Uint8Array): ResourceRequest {
-  return { typeName: tfplugin6.ValidateResourceConfig.Request.decode(bytes).typeName };
+function bytes(value: Uint8Array | null | undefined): Uint8Array {
+  return value ?? new Uint8Array(0);
 }
 
-/** Decodes an UpgradeResourceState request down to its type name. */
-export function upgradeResourceStateRequest(bytes: Uint8Array): ResourceRequest {
-  return { typeName: tfplugin6.UpgradeResourceState.Request.decode(bytes).typeName };
+function int(value: number | { toNumber(): number } | null | undefined): number {
+  if (value === null || value === undefined) return 0;
+  return typeof value === "number" ? value : value.toNumber();
 }
 
-/** Decodes a ReadResource request down to its type name. */
-export function readResourceRequest(bytes: Uint8Array): ResourceRequest {
-  return { typeName: tfplugin6.ReadResource.Request.decode(bytes).typeName };
+/** Decodes a ValidateResourceConfig request. */
+export function validateResourceConfigRequest(bytes: Uint8Array): ValidateResourceConfigRequest {
+  const req = tfplugin6.ValidateResourceConfig.Request.decode(bytes);
+  const out: ValidateResourceConfigRequest = { typeName: req.typeName, config: dynamicValue(req.config) };
+  const caps = clientCapabilities(req.clientCapabilities);
+  if (caps) out.clientCapabilities = caps;
+  return out;
 }
 
-/** Decodes a PlanResourceChange request down to its type name. */
-export function planResourceChangeRequest(bytes: Uint8Array): ResourceRequest {
-  return { typeName: tfplugin6.PlanResourceChange.Request.decode(bytes).typeName };
+/** Decodes an UpgradeResourceState request. */
+export function upgradeResourceStateRequest(bytes: Uint8Array): UpgradeResourceStateRequest {
+  const req = tfplugin6.UpgradeResourceState.Request.decode(bytes);
+  const rawState: RawState = {};
+  if (req.rawState?.json && req.rawState.json.length > 0) rawState.json = req.rawState.json;
+  if (req.rawState?.flatmap && Object.keys(req.rawState.flatmap).length > 0)
+    rawState.flatmap = { ...req.rawState.flatmap };
+  return { typeName: req.typeName, version: int(req.version), rawState };
 }
 
-/** Decodes an ApplyResourceChange request down to its type name. */
-export function applyResourceChangeRequest(bytes: Uint8Array): ResourceRequest {
-  return { typeName: tfplugin6.ApplyResourceChange.Request.decode(bytes).typeName };
+/** Decodes a ReadResource request. */
+export function readResourceRequest(buf: Uint8Array): ReadResourceRequest {
+  const req = tfplugin6.ReadResource.Request.decode(buf);
+  const out: ReadResourceRequest = {
+    typeName: req.typeName,
+    currentState: dynamicValue(req.currentState),
+    private: bytes(req.private),
+  };
+  const meta = optionalDynamicValue(req.providerMeta);
+  if (meta) out.providerMeta = meta;
+  const caps = clientCapabilities(req.clientCapabilities);
+  if (caps) out.clientCapabilities = caps;
+  return out;
 }
 
-/** Decodes an ImportResourceState request down to its type name. */
-export function importResourceStateRequest(bytes: Uint8Array): ResourceRequest {
-  return { typeName: tfplugin6.ImportResourceState.Request.decode(bytes).typeName };
+/** Decodes a PlanResourceChange request. */
+export function planResourceChangeRequest(buf: Uint8Array): PlanResourceChangeRequest {
+  const req = tfplugin6.PlanResourceChange.Request.decode(buf);
+  const out: PlanResourceChangeRequest = {
+    typeName: req.typeName,
+    priorState: dynamicValue(req.priorState),
+    proposedNewState: dynamicValue(req.proposedNewState),
+    config: dynamicValue(req.config),
+    priorPrivate: bytes(req.priorPrivate),
+  };
+  const meta = optionalDynamicValue(req.providerMeta);
+  if (meta) out.providerMeta = meta;
+  const caps = clientCapabilities(req.clientCapabilities);
+  if (caps) out.clientCapabilities = caps;
+  return out;
+}
+
+/** Decodes an ApplyResourceChange request. */
+export function applyResourceChangeRequest(buf: Uint8Array): ApplyResourceChangeRequest {
+  const req = tfplugin6.ApplyResourceChange.Request.decode(buf);
+  const out: ApplyResourceChangeRequest = {
+    typeName: req.typeName,
+    priorState: dynamicValue(req.priorState),
+    plannedState: dynamicValue(req.plannedState),
+    config: dynamicValue(req.config),
+    plannedPrivate: bytes(req.plannedPrivate),
+  };
+  const meta = optionalDynamicValue(req.providerMeta);
+  if (meta) out.providerMeta = meta;
+  return out;
+}
+
+/** Decodes an ImportResourceState request. */
+export function importResourceStateRequest(buf: Uint8Array): ImportResourceStateRequest {
+  const req = tfplugin6.ImportResourceState.Request.decode(buf);
+  const out: ImportResourceStateRequest = { typeName: req.typeName, id: req.id };
+  const caps = clientCapabilities(req.clientCapabilities);
+  if (caps) out.clientCapabilities = caps;
+  return out;
 }

@@ -7,7 +7,6 @@ export {
   NO_MANAGED_RESOURCES,
   noManagedResources,
   type ProviderServer,
-  type ReadDataSourceResult,
 } from "./provider-server";
-export { type PluginServer, type ServeOptions, serve } from "./server";
+export { defaultNotACommandMessage, type PluginServer, type ServeOptions, serve } from "./server";
 export type * from "./types";

@@ -13,12 +13,7 @@ import type { Logger } from "../log";
 import * as fromProto from "./from-proto";
 import { noManagedResources, type ProviderServer } from "./provider-server";
 import * as toProto from "./to-proto";
-import type {
-  DiagnosticsResponse,
-  GetProviderSchemaResponse,
-  ProviderSchema,
-  ServerCapabilities,
-} from "./types";
+import type { GetProviderSchemaResponse, ProviderSchema, ServerCapabilities } from "./types";
 
 /** A grpc-js service: its definition and the handlers by method name. */
 export interface GrpcService {
@@ -110,9 +105,9 @@ function rpc<Req>(
 }
 
 /**
- * The `tfplugin6.Provider` service for `provider`. Managed-resource RPCs answer with an error
- * diagnostic (never UNIMPLEMENTED, which OpenTofu 1.6 turns into a hard error);
- * GetResourceIdentitySchemas and GetFunctions answer empty.
+ * The `tfplugin6.Provider` service for `provider`. Managed-resource RPCs the provider does not
+ * implement answer with an error diagnostic (never UNIMPLEMENTED, which OpenTofu 1.6 turns into a
+ * hard error); GetResourceIdentitySchemas and GetFunctions answer empty.
  */
 export function providerService(provider: ProviderServer, options: ProviderServiceOptions): GrpcService {
   const capabilities: ServerCapabilities = {
@@ -133,11 +128,8 @@ export function providerService(provider: ProviderServer, options: ProviderServi
     return schemaPromise;
   };
 
-  const resourceRpc = (
-    decode: (bytes: Uint8Array) => { typeName: string },
-    encode: (res: DiagnosticsResponse) => Uint8Array,
-  ): UnaryRpc<unknown> =>
-    rpc(decode, async (req) => encode({ diagnostics: [noManagedResources(req.typeName)] }));
+  const noDiagnostics = { diagnostics: [] };
+  const withoutResources = (typeName: string) => ({ diagnostics: [noManagedResources(typeName)] });
 
   return unaryService(
     "tfplugin6.Provider",
@@ -148,7 +140,7 @@ export function providerService(provider: ProviderServer, options: ProviderServi
           serverCapabilities: capabilities,
           diagnostics: schema.diagnostics ?? [],
           dataSources: Object.keys(schema.dataSources),
-          resources: [],
+          resources: Object.keys(schema.resources ?? {}),
         });
       }),
 
@@ -156,7 +148,7 @@ export function providerService(provider: ProviderServer, options: ProviderServi
         const schema = await providerSchema();
         const res: GetProviderSchemaResponse = {
           provider: schema.provider,
-          resourceSchemas: {},
+          resourceSchemas: schema.resources ?? {},
           dataSourceSchemas: schema.dataSources,
           diagnostics: schema.diagnostics ?? [],
           serverCapabilities: capabilities,
@@ -165,29 +157,25 @@ export function providerService(provider: ProviderServer, options: ProviderServi
         return toProto.getProviderSchemaResponse(res);
       }),
 
-      ValidateProviderConfig: rpc(fromProto.validateProviderConfigRequest, async (req) => {
-        const diagnostics = (await provider.validateProviderConfig?.(req.config)) ?? [];
-        return toProto.validateProviderConfigResponse({ diagnostics });
-      }),
+      ValidateProviderConfig: rpc(fromProto.validateProviderConfigRequest, async (req) =>
+        toProto.validateProviderConfigResponse(
+          (await provider.validateProviderConfig?.(req)) ?? noDiagnostics,
+        ),
+      ),
 
-      ValidateDataResourceConfig: rpc(fromProto.validateDataResourceConfigRequest, async (req) => {
-        const diagnostics = (await provider.validateDataResourceConfig?.(req.typeName, req.config)) ?? [];
-        return toProto.validateDataResourceConfigResponse({ diagnostics });
-      }),
+      ValidateDataResourceConfig: rpc(fromProto.validateDataResourceConfigRequest, async (req) =>
+        toProto.validateDataResourceConfigResponse(
+          (await provider.validateDataResourceConfig?.(req)) ?? noDiagnostics,
+        ),
+      ),
 
-      ConfigureProvider: rpc(fromProto.configureProviderRequest, async (req) => {
-        const diagnostics = await provider.configureProvider(
-          req.config,
-          req.terraformVersion,
-          req.clientCapabilities,
-        );
-        return toProto.configureProviderResponse({ diagnostics });
-      }),
+      ConfigureProvider: rpc(fromProto.configureProviderRequest, async (req) =>
+        toProto.configureProviderResponse(await provider.configureProvider(req)),
+      ),
 
-      ReadDataSource: rpc(fromProto.readDataSourceRequest, async (req) => {
-        const result = await provider.readDataSource(req.typeName, req.config, req.providerMeta);
-        return toProto.readDataSourceResponse(result);
-      }),
+      ReadDataSource: rpc(fromProto.readDataSourceRequest, async (req) =>
+        toProto.readDataSourceResponse(await provider.readDataSource(req)),
+      ),
 
       StopProvider: rpc(fromProto.stopProviderRequest, async () => {
         try {
@@ -208,26 +196,47 @@ export function providerService(provider: ProviderServer, options: ProviderServi
         toProto.getFunctionsResponse({ diagnostics: [] }),
       ),
 
-      ValidateResourceConfig: resourceRpc(
-        fromProto.validateResourceConfigRequest,
-        toProto.validateResourceConfigResponse,
+      // Managed resources: a provider without them answers every call with one clear diagnostic
+      // (never UNIMPLEMENTED, which OpenTofu 1.6 turns into a hard error).
+      ValidateResourceConfig: rpc(fromProto.validateResourceConfigRequest, async (req) =>
+        toProto.validateResourceConfigResponse(
+          provider.validateResourceConfig
+            ? await provider.validateResourceConfig(req)
+            : withoutResources(req.typeName),
+        ),
       ),
-      UpgradeResourceState: resourceRpc(
-        fromProto.upgradeResourceStateRequest,
-        toProto.upgradeResourceStateResponse,
+      UpgradeResourceState: rpc(fromProto.upgradeResourceStateRequest, async (req) =>
+        toProto.upgradeResourceStateResponse(
+          provider.upgradeResourceState
+            ? await provider.upgradeResourceState(req)
+            : withoutResources(req.typeName),
+        ),
       ),
-      ReadResource: resourceRpc(fromProto.readResourceRequest, toProto.readResourceResponse),
-      PlanResourceChange: resourceRpc(
-        fromProto.planResourceChangeRequest,
-        toProto.planResourceChangeResponse,
+      ReadResource: rpc(fromProto.readResourceRequest, async (req) =>
+        toProto.readResourceResponse(
+          provider.readResource ? await provider.readResource(req) : withoutResources(req.typeName),
+        ),
       ),
-      ApplyResourceChange: resourceRpc(
-        fromProto.applyResourceChangeRequest,
-        toProto.applyResourceChangeResponse,
+      PlanResourceChange: rpc(fromProto.planResourceChangeRequest, async (req) =>
+        toProto.planResourceChangeResponse(
+          provider.planResourceChange
+            ? await provider.planResourceChange(req)
+            : { requiresReplace: [], ...withoutResources(req.typeName) },
+        ),
       ),
-      ImportResourceState: resourceRpc(
-        fromProto.importResourceStateRequest,
-        toProto.importResourceStateResponse,
+      ApplyResourceChange: rpc(fromProto.applyResourceChangeRequest, async (req) =>
+        toProto.applyResourceChangeResponse(
+          provider.applyResourceChange
+            ? await provider.applyResourceChange(req)
+            : withoutResources(req.typeName),
+        ),
+      ),
+      ImportResourceState: rpc(fromProto.importResourceStateRequest, async (req) =>
+        toProto.importResourceStateResponse(
+          provider.importResourceState
+            ? await provider.importResourceState(req)
+            : { importedResources: [], ...withoutResources(req.typeName) },
+        ),
       ),
     },
     options.logger,

@@ -11,8 +11,8 @@
 
 import { X509Certificate } from "node:crypto";
 import * as grpc from "@grpc/grpc-js";
+import { createLogger, type Logger } from "../log";
 import { certDerBase64NoPad, pluginServerCertificate } from "../tls/x509";
-import { log as defaultLogger, type Logger } from "../log";
 import type { ProviderServer } from "./provider-server";
 import { controllerService, providerService } from "./provider-service";
 
@@ -25,22 +25,21 @@ export const MAGIC_COOKIE_VALUE = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a
 /** The plugin protocol version this provider speaks. */
 export const PROTOCOL_VERSION = 6;
 
-/** What a person running the provider by hand reads on stderr. */
-export const NOT_A_COMMAND_MESSAGE = [
-  "This is terraform-provider-vsphereguest, a plugin for OpenTofu and Terraform.",
-  "It is not meant to be run by hand: tofu or terraform start it when a configuration uses the",
-  "vsphereguest provider.",
-  "",
-  "To make it available to them, run:",
-  "",
-  "    vsphere-guest provider install",
-  "",
-  "then use the provider in a configuration and run `tofu init` / `terraform init` as usual.",
-  "",
-].join("\n");
+/** What a person running a provider by hand reads on stderr, unless {@link ServeOptions.notACommandMessage} says otherwise. */
+export function defaultNotACommandMessage(name: string): string {
+  return [
+    `This is ${name}, a plugin for OpenTofu and Terraform.`,
+    "It is not meant to be run by hand: tofu or terraform start it when a configuration uses it.",
+    "",
+  ].join("\n");
+}
 
 /** Options of {@link serve}. Defaults are right for the real provider process. */
 export interface ServeOptions {
+  /** The executable's name, used in the messages it prints. @default "terraform-provider" */
+  name?: string;
+  /** What a person running the executable by hand reads on stderr. @default {@link defaultNotACommandMessage} */
+  notACommandMessage?: string;
   /** Environment holding the handshake variables. @default process.env */
   env?: NodeJS.ProcessEnv;
   /** Where the handshake line goes. @default process.stdout */
@@ -53,7 +52,7 @@ export interface ServeOptions {
    * @default process.exit
    */
   exit?: (code: number) => void;
-  /** Logger for the server and its RPCs. @default the provider's `log` */
+  /** Logger for the server and its RPCs. @default a logger with `@module` `provider` */
   logger?: Logger;
   /**
    * Take over the process: ignore SIGINT (the host handles Ctrl-C and calls StopProvider), treat
@@ -120,7 +119,8 @@ export async function serve(
   options: ServeOptions = {},
 ): Promise<PluginServer | undefined> {
   const env = options.env ?? process.env;
-  const logger = options.logger ?? defaultLogger;
+  const logger = options.logger ?? createLogger();
+  const name = options.name ?? "terraform-provider";
   const exit = options.exit ?? ((code: number) => process.exit(code));
   const manageProcess = options.manageProcess ?? options.exit === undefined;
   const writeStderr = options.writeStderr ?? ((text: string) => void process.stderr.write(text));
@@ -134,14 +134,14 @@ export async function serve(
   }
 
   if (env[MAGIC_COOKIE_KEY] !== MAGIC_COOKIE_VALUE) {
-    writeStderr(NOT_A_COMMAND_MESSAGE);
+    writeStderr(options.notACommandMessage ?? defaultNotACommandMessage(name));
     exit(1);
     return undefined;
   }
   const versions = env.PLUGIN_PROTOCOL_VERSIONS;
   if (!offersProtocol6(versions)) {
     writeStderr(
-      `terraform-provider-vsphereguest speaks plugin protocol ${PROTOCOL_VERSION} only, and the host offers ` +
+      `${name} speaks plugin protocol ${PROTOCOL_VERSION} only, and the host offers ` +
         `${JSON.stringify(versions)}. Use OpenTofu 1.6 or later, or Terraform 1.0 or later.\n`,
     );
     exit(1);
@@ -181,7 +181,7 @@ export async function serve(
       new X509Certificate(clientCertPem);
     } catch (err) {
       writeStderr(
-        `terraform-provider-vsphereguest: PLUGIN_CLIENT_CERT is not a PEM certificate (${String(err)}); ` +
+        `${name}: PLUGIN_CLIENT_CERT is not a PEM certificate (${String(err)}); ` +
           "it is set by tofu/terraform, do not set it by hand.\n",
       );
       exit(1);
@@ -189,7 +189,7 @@ export async function serve(
     }
     const cert = pluginServerCertificate();
     // Trust exactly the host's one-time certificate and require it: no other local process may
-    // talk to the provider (it holds vCenter credentials once configured).
+    // talk to the provider (it may hold credentials once configured).
     creds = grpc.ServerCredentials.createSsl(
       Buffer.from(clientCertPem),
       [{ private_key: Buffer.from(cert.keyPem), cert_chain: Buffer.from(cert.certPem) }],
@@ -213,7 +213,7 @@ export async function serve(
       exit(0);
     }, SHUTDOWN_GRACE_MS);
     fallback.unref();
-    // Release what the provider holds (its vCenter session) before the server goes away.
+    // Release what the provider holds (sessions, connections) before the server goes away.
     Promise.resolve()
       .then(() => provider.close?.())
       .catch((err: unknown) => logger.warn("provider close failed", { error: String(err) }))
@@ -227,12 +227,12 @@ export async function serve(
 
   if (manageProcess) {
     // SIGTERM (GNU timeout, CI runners and container stops signal the whole process group, the
-    // host included) is handled like StopProvider: waits are cancelled at once, so reads in flight
-    // answer "Interrupted" and the host reports a clean interruption. The host then calls
-    // Shutdown, which logs out of vCenter and exits; should it not, we do the same ourselves.
+    // host included) is handled like StopProvider: waits are cancelled at once, so calls in flight
+    // answer with their error and the host reports a clean interruption. The host then calls
+    // Shutdown, which closes the provider and exits; should it not, we do the same ourselves.
     const onSigterm = (): void => {
       if (shuttingDown) return;
-      logger.info("SIGTERM received: cancelling reads in flight, then logging out of vCenter");
+      logger.info("SIGTERM received: cancelling calls in flight, then shutting down");
       Promise.resolve()
         .then(() => provider.stopProvider?.())
         .catch((err: unknown) => logger.warn("stopping the provider failed", { error: String(err) }));
@@ -260,7 +260,7 @@ export async function serve(
     port = await bindAsync(server, "127.0.0.1:0", creds);
   } catch (err) {
     logger.error("cannot start the gRPC server", { error: err });
-    writeStderr(`terraform-provider-vsphereguest: cannot start the gRPC server: ${String(err)}\n`);
+    writeStderr(`${name}: cannot start the gRPC server: ${String(err)}\n`);
     exit(1);
     return undefined;
   }

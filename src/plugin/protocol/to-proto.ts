@@ -8,16 +8,21 @@ import { ctyTypeToJson } from "../codec/cty";
 import type { NestingMode, SchemaAttribute, SchemaBlock, SchemaNestedBlock } from "../codec/schema";
 import { plugin, tfplugin6 } from "../proto/gen/tfplugin6";
 import type {
+  ApplyResourceChangeResponse,
   AttributePathStep,
   Diagnostic,
   DiagnosticsResponse,
   DynamicValue,
   GetMetadataResponse,
   GetProviderSchemaResponse,
+  ImportResourceStateResponse,
+  PlanResourceChangeResponse,
   ReadDataSourceResponse,
+  ReadResourceResponse,
   Schema,
   ServerCapabilities,
   StopProviderResponse,
+  UpgradeResourceStateResponse,
 } from "./types";
 
 const NESTING: Record<NestingMode, tfplugin6.Schema.NestedBlock.NestingMode> = {
@@ -185,34 +190,56 @@ export function validateResourceConfigResponse(res: DiagnosticsResponse): Uint8A
   }).finish();
 }
 
-/** Encodes an UpgradeResourceState response (diagnostics only). */
-export function upgradeResourceStateResponse(res: DiagnosticsResponse): Uint8Array {
-  return tfplugin6.UpgradeResourceState.Response.encode({
+/** Encodes an UpgradeResourceState response. */
+export function upgradeResourceStateResponse(res: UpgradeResourceStateResponse): Uint8Array {
+  const msg: tfplugin6.UpgradeResourceState.Response.$Properties = {
     diagnostics: diagnostics(res.diagnostics),
-  }).finish();
+  };
+  if (res.upgradedState) msg.upgradedState = dynamicValue(res.upgradedState);
+  return tfplugin6.UpgradeResourceState.Response.encode(msg).finish();
 }
 
-/** Encodes a ReadResource response (diagnostics only). */
-export function readResourceResponse(res: DiagnosticsResponse): Uint8Array {
-  return tfplugin6.ReadResource.Response.encode({ diagnostics: diagnostics(res.diagnostics) }).finish();
+/** Encodes a ReadResource response. */
+export function readResourceResponse(res: ReadResourceResponse): Uint8Array {
+  const msg: tfplugin6.ReadResource.Response.$Properties = { diagnostics: diagnostics(res.diagnostics) };
+  if (res.newState) msg.newState = dynamicValue(res.newState);
+  if (res.private && res.private.length > 0) msg.private = res.private;
+  return tfplugin6.ReadResource.Response.encode(msg).finish();
 }
 
-/** Encodes a PlanResourceChange response (diagnostics only). */
-export function planResourceChangeResponse(res: DiagnosticsResponse): Uint8Array {
-  return tfplugin6.PlanResourceChange.Response.encode({ diagnostics: diagnostics(res.diagnostics) }).finish();
-}
-
-/** Encodes an ApplyResourceChange response (diagnostics only). */
-export function applyResourceChangeResponse(res: DiagnosticsResponse): Uint8Array {
-  return tfplugin6.ApplyResourceChange.Response.encode({
+/** Encodes a PlanResourceChange response. */
+export function planResourceChangeResponse(res: PlanResourceChangeResponse): Uint8Array {
+  const msg: tfplugin6.PlanResourceChange.Response.$Properties = {
     diagnostics: diagnostics(res.diagnostics),
-  }).finish();
+    requiresReplace: res.requiresReplace.map((path) => ({ steps: path.map(attributePathStep) })),
+  };
+  if (res.plannedState) msg.plannedState = dynamicValue(res.plannedState);
+  if (res.plannedPrivate && res.plannedPrivate.length > 0) msg.plannedPrivate = res.plannedPrivate;
+  return tfplugin6.PlanResourceChange.Response.encode(msg).finish();
 }
 
-/** Encodes an ImportResourceState response (diagnostics only, nothing imported). */
-export function importResourceStateResponse(res: DiagnosticsResponse): Uint8Array {
+/** Encodes an ApplyResourceChange response. */
+export function applyResourceChangeResponse(res: ApplyResourceChangeResponse): Uint8Array {
+  const msg: tfplugin6.ApplyResourceChange.Response.$Properties = {
+    diagnostics: diagnostics(res.diagnostics),
+  };
+  if (res.newState) msg.newState = dynamicValue(res.newState);
+  if (res.private && res.private.length > 0) msg.private = res.private;
+  return tfplugin6.ApplyResourceChange.Response.encode(msg).finish();
+}
+
+/** Encodes an ImportResourceState response. */
+export function importResourceStateResponse(res: ImportResourceStateResponse): Uint8Array {
   return tfplugin6.ImportResourceState.Response.encode({
     diagnostics: diagnostics(res.diagnostics),
+    importedResources: res.importedResources.map((r) => {
+      const out: tfplugin6.ImportResourceState.ImportedResource.$Properties = {
+        typeName: r.typeName,
+        state: dynamicValue(r.state),
+      };
+      if (r.private && r.private.length > 0) out.private = r.private;
+      return out;
+    }),
   }).finish();
 }
 

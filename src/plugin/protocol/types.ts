@@ -1,7 +1,9 @@
 /**
- * Plain TypeScript shapes of the plugin protocol 6 messages this provider exchanges.
+ * Plain TypeScript shapes of the plugin protocol 6 messages: one request and one response type
+ * per RPC, as terraform-plugin-go has them, so a new protocol field is a new optional property
+ * rather than a new parameter of every method.
  *
- * These are what the provider and the RPC handlers see; only `from-proto.ts` and `to-proto.ts`
+ * These are what a provider and the RPC handlers see; only `from-proto.ts` and `to-proto.ts`
  * know the generated protobuf classes. Names are camelCase; absent protobuf fields become
  * `undefined` (or an empty value where the protocol has no notion of absence).
  */
@@ -66,12 +68,14 @@ export interface ClientCapabilities {
   writeOnlyAttributesAllowed: boolean;
 }
 
-/** Everything the provider declares: its own schema, its data sources and provider_meta. */
+/** Everything the provider declares: its own schema, its data sources, resources and provider_meta. */
 export interface ProviderSchema {
   /** Schema of the `provider` block (an empty block is fine). */
   provider: Schema;
-  /** Data source schemas by type name (`vsphereguest_...`). */
+  /** Data source schemas by type name (`<provider>_...`). */
   dataSources: Record<string, Schema>;
+  /** Managed resource schemas by type name; none when absent. */
+  resources?: Record<string, Schema>;
   /** Schema of the `provider_meta` block in modules, if the provider reads one. */
   providerMeta?: Schema;
   /** Problems found while building the schema. */
@@ -90,7 +94,7 @@ export interface GetMetadataResponse extends DiagnosticsResponse {
   serverCapabilities: ServerCapabilities;
   /** Data source type names. */
   dataSources: string[];
-  /** Managed resource type names (none here). */
+  /** Managed resource type names. */
   resources: string[];
 }
 
@@ -114,6 +118,9 @@ export interface ValidateProviderConfigRequest {
   config: DynamicValue;
 }
 
+/** ValidateProviderConfig response. */
+export type ValidateProviderConfigResponse = DiagnosticsResponse;
+
 /** ValidateDataResourceConfig request. */
 export interface ValidateDataResourceConfigRequest {
   /** Data source type name. */
@@ -121,6 +128,9 @@ export interface ValidateDataResourceConfigRequest {
   /** The data block; may contain unknown values. */
   config: DynamicValue;
 }
+
+/** ValidateDataResourceConfig response. */
+export type ValidateDataResourceConfigResponse = DiagnosticsResponse;
 
 /** ConfigureProvider request. */
 export interface ConfigureProviderRequest {
@@ -131,6 +141,9 @@ export interface ConfigureProviderRequest {
   /** Features of the host, when it sends them. */
   clientCapabilities?: ClientCapabilities;
 }
+
+/** ConfigureProvider response. */
+export type ConfigureProviderResponse = DiagnosticsResponse;
 
 /** ReadDataSource request. */
 export interface ReadDataSourceRequest {
@@ -150,10 +163,141 @@ export interface ReadDataSourceResponse extends DiagnosticsResponse {
   state?: DynamicValue;
 }
 
-/** The request of any managed-resource RPC, reduced to what an answer needs. */
-export interface ResourceRequest {
+/** ValidateResourceConfig request. */
+export interface ValidateResourceConfigRequest {
   /** Managed resource type name. */
   typeName: string;
+  /** The resource block; may contain unknown values. */
+  config: DynamicValue;
+  /** Features of the host, when it sends them. */
+  clientCapabilities?: ClientCapabilities;
+}
+
+/** ValidateResourceConfig response. */
+export type ValidateResourceConfigResponse = DiagnosticsResponse;
+
+/** A managed resource's state as stored by an older (or this) provider version. */
+export interface RawState {
+  /** The state as JSON (what current hosts store). */
+  json?: Uint8Array;
+  /** The legacy flat map form (state written by SDKv1-era providers). */
+  flatmap?: Record<string, string>;
+}
+
+/** UpgradeResourceState request: bring a stored state to the current schema version. */
+export interface UpgradeResourceStateRequest {
+  /** Managed resource type name. */
+  typeName: string;
+  /** Schema version the state was written with. */
+  version: number;
+  /** The stored state. */
+  rawState: RawState;
+}
+
+/** UpgradeResourceState response. */
+export interface UpgradeResourceStateResponse extends DiagnosticsResponse {
+  /** The state, conforming to the current schema. */
+  upgradedState?: DynamicValue;
+}
+
+/** ReadResource request: refresh a managed resource's state. */
+export interface ReadResourceRequest {
+  /** Managed resource type name. */
+  typeName: string;
+  /** The state after the last apply (or upgrade). */
+  currentState: DynamicValue;
+  /** Provider-private data stored with the state (empty when none). */
+  private: Uint8Array;
+  /** The module's `provider_meta` block, if any. */
+  providerMeta?: DynamicValue;
+  /** Features of the host, when it sends them. */
+  clientCapabilities?: ClientCapabilities;
+}
+
+/** ReadResource response. */
+export interface ReadResourceResponse extends DiagnosticsResponse {
+  /** The refreshed state; a null value means the object is gone. */
+  newState?: DynamicValue;
+  /** Provider-private data to store with the state. */
+  private?: Uint8Array;
+}
+
+/** PlanResourceChange request. */
+export interface PlanResourceChangeRequest {
+  /** Managed resource type name. */
+  typeName: string;
+  /** The current state; null when creating. */
+  priorState: DynamicValue;
+  /** The host's proposal: configuration merged with the prior state's computed values; null when destroying. */
+  proposedNewState: DynamicValue;
+  /** The configuration; may contain unknown values; null when destroying. */
+  config: DynamicValue;
+  /** Provider-private data stored with the prior state. */
+  priorPrivate: Uint8Array;
+  /** The module's `provider_meta` block, if any. */
+  providerMeta?: DynamicValue;
+  /** Features of the host, when it sends them. */
+  clientCapabilities?: ClientCapabilities;
+}
+
+/** PlanResourceChange response. */
+export interface PlanResourceChangeResponse extends DiagnosticsResponse {
+  /** The planned state: unknown where apply will decide. */
+  plannedState?: DynamicValue;
+  /** Attributes whose change makes the host destroy and create the object again. */
+  requiresReplace: AttributePathStep[][];
+  /** Provider-private data handed to apply. */
+  plannedPrivate?: Uint8Array;
+}
+
+/** ApplyResourceChange request: create (prior null), update, or delete (planned null). */
+export interface ApplyResourceChangeRequest {
+  /** Managed resource type name. */
+  typeName: string;
+  /** The current state; null when creating. */
+  priorState: DynamicValue;
+  /** The planned state; null when deleting. */
+  plannedState: DynamicValue;
+  /** The configuration, fully known; null when deleting. */
+  config: DynamicValue;
+  /** Provider-private data from the plan. */
+  plannedPrivate: Uint8Array;
+  /** The module's `provider_meta` block, if any. */
+  providerMeta?: DynamicValue;
+}
+
+/** ApplyResourceChange response. */
+export interface ApplyResourceChangeResponse extends DiagnosticsResponse {
+  /** The new state, fully known; null after a delete. */
+  newState?: DynamicValue;
+  /** Provider-private data to store with the state. */
+  private?: Uint8Array;
+}
+
+/** ImportResourceState request (`import` blocks, `tofu import`). */
+export interface ImportResourceStateRequest {
+  /** Managed resource type name. */
+  typeName: string;
+  /** The id the user gave. */
+  id: string;
+  /** Features of the host, when it sends them. */
+  clientCapabilities?: ClientCapabilities;
+}
+
+/** One object found by an import. */
+export interface ImportedResource {
+  /** Managed resource type name. */
+  typeName: string;
+  /** Its state (the host then reads it with ReadResource). */
+  state: DynamicValue;
+  /** Provider-private data to store with the state. */
+  private?: Uint8Array;
+}
+
+/** ImportResourceState response. */
+export interface ImportResourceStateResponse extends DiagnosticsResponse {
+  /** What was imported. */
+  importedResources: ImportedResource[];
 }
 
 /** StopProvider response. */

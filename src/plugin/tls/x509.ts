@@ -456,7 +456,7 @@ export function createCaAndServerCertificate(opts: {
   caCommonName?: string;
 }): { ca: IssuedCertificate; server: IssuedCertificate } {
   const ca = createCertificate({
-    commonName: opts.caCommonName ?? "vsphere-guest simulator CA",
+    commonName: opts.caCommonName ?? "local test CA",
     isCa: true,
     keyUsage: ["keyCertSign", "cRLSign"],
     validDays: 3650,

@@ -1,13 +1,14 @@
 /** Arguments shared by the data sources: the VM (`vm` or `vm_name`), the pid and the credentials. */
+
+import { type CtyValue, isUnknown } from "../../plugin/codec/cty";
+import { attr, errorDiag } from "../../plugin/diagnostics";
+import type { Diagnostic } from "../../plugin/protocol/types";
 import { quote } from "../../util/quote";
 import type { GuestCredentials } from "../../vcenter/credentials";
 import { vmLengthProblem } from "../../vcenter/paths";
-import { type CtyValue, isUnknown } from "../../plugin/codec/cty";
 import { type BlockValue, checkCredentials, credentialsFrom, nested, str } from "../config";
-import { attr, errorDiag } from "../../plugin/diagnostics";
+import type { ProviderContext } from "../context";
 import { errorToDiagnostic } from "../error-diagnostics";
-import type { Diagnostic } from "../../plugin/protocol/types";
-import type { ProviderContext, ReadResult } from "./data-source";
 
 const INT64_MAX = 9223372036854775807n;
 
@@ -111,7 +112,7 @@ export function readFailure(
   config: BlockValue,
   context: ProviderContext,
   doing: string,
-): ReadResult {
+): { diagnostics: Diagnostic[] } {
   return {
     diagnostics: [
       errorToDiagnostic(error, {

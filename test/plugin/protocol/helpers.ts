@@ -20,7 +20,7 @@ export const EXECUTABLE = path.join(ROOT, "bin", "terraform-provider-vspheregues
 
 /** Fails with a clear message when the compiled provider the executable loads is missing. */
 export function requireBuild(): void {
-  for (const file of ["lib/provider/main.js", "lib/provider/proto/gen/tfplugin6.js"]) {
+  for (const file of ["lib/provider/main.js", "lib/plugin/proto/gen/tfplugin6.js"]) {
     if (!fs.existsSync(path.join(ROOT, file))) {
       throw new Error(`${file} is missing: run \`npm run build\` before these tests`);
     }

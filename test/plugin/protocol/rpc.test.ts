@@ -66,35 +66,39 @@ function testProvider(calls: Calls): ProviderServer {
         dataSources: { test_echo: { version: 0, block: echoBlock } },
       };
     },
-    validateProviderConfig: (config: DynamicValue): Diagnostic[] => {
+    validateProviderConfig: ({ config }: { config: DynamicValue }) => {
       const value = decodeCty(providerType, config.msgpack ?? new Uint8Array()) as Record<string, CtyValue>;
-      return value.endpoint === ""
-        ? [{ severity: "error", summary: "Empty endpoint", attribute: [{ attributeName: "endpoint" }] }]
-        : [];
+      const diagnostics: Diagnostic[] =
+        value.endpoint === ""
+          ? [{ severity: "error", summary: "Empty endpoint", attribute: [{ attributeName: "endpoint" }] }]
+          : [];
+      return { diagnostics };
     },
-    configureProvider: (config, version, caps) => {
+    configureProvider: ({ config, terraformVersion, clientCapabilities }) => {
       calls.configured = {
         config: decodeCty(providerType, config.msgpack!) as Record<string, CtyValue>,
-        version,
-        caps,
+        version: terraformVersion,
+        caps: clientCapabilities,
       };
-      return [{ severity: "warning", summary: "Configured", detail: "for the test" }];
+      return { diagnostics: [{ severity: "warning", summary: "Configured", detail: "for the test" }] };
     },
-    validateDataResourceConfig: (typeName, config): Diagnostic[] => {
+    validateDataResourceConfig: ({ typeName, config }) => {
       const value = decodeCty(echoType, config.msgpack!) as Record<string, CtyValue>;
       if (value.input === "") {
-        return [
-          {
-            severity: "error",
-            summary: "Empty input",
-            detail: `${typeName}: input must not be empty.`,
-            attribute: [{ attributeName: "options" }, { elementKeyInt: 0n }, { attributeName: "repeat" }],
-          },
-        ];
+        return {
+          diagnostics: [
+            {
+              severity: "error",
+              summary: "Empty input",
+              detail: `${typeName}: input must not be empty.`,
+              attribute: [{ attributeName: "options" }, { elementKeyInt: 0n }, { attributeName: "repeat" }],
+            },
+          ],
+        };
       }
-      return [];
+      return { diagnostics: [] };
     },
-    readDataSource: (_typeName, config) => {
+    readDataSource: ({ config }) => {
       const value = decodeCty(echoType, config.msgpack!) as Record<string, CtyValue>;
       if (value.input === "boom") throw new Error("read exploded with password hunter2");
       const state = { ...value, upper: String(value.input).toUpperCase() };
@@ -382,6 +386,7 @@ describe("serve() refusing to start", () => {
     const exits: number[] = [];
     const result = await serve(testProvider({ stopped: 0, schemaCalls: 0 }), {
       env: {},
+      notACommandMessage: "A plugin: to make it available, run vsphere-guest provider install\n",
       writeStdout: (text) => {
         stdout += text;
       },
@@ -394,5 +399,21 @@ describe("serve() refusing to start", () => {
     expect(exits).toEqual([1]);
     expect(stdout).toBe("");
     expect(stderr).toContain("vsphere-guest provider install");
+  });
+
+  test("without the magic cookie and without a message of its own: the default names the executable", async () => {
+    let stderr = "";
+    const exits: number[] = [];
+    await serve(testProvider({ stopped: 0, schemaCalls: 0 }), {
+      env: {},
+      name: "terraform-provider-test",
+      writeStdout: () => {},
+      writeStderr: (text) => {
+        stderr += text;
+      },
+      exit: (code) => exits.push(code),
+    });
+    expect(exits).toEqual([1]);
+    expect(stderr).toContain("This is terraform-provider-test, a plugin for OpenTofu and Terraform.");
   });
 });

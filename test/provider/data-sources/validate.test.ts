@@ -2,10 +2,12 @@
  * Data-source `validate()` (what `tofu validate` and every plan run first), table-driven: no
  * host, no simulator, no vCenter.
  */
+
+import { completeBlock } from "../../../src/plugin";
 import { UNKNOWN } from "../../../src/plugin/codec/cty";
 import type { BlockValue } from "../../../src/provider/config";
-import { processDataSource } from "../../../src/provider/data-sources/process";
-import { processesDataSource } from "../../../src/provider/data-sources/processes";
+import { PROCESS_SCHEMA, processDataSource } from "../../../src/provider/data-sources/process";
+import { PROCESSES_SCHEMA, processesDataSource } from "../../../src/provider/data-sources/processes";
 
 const at = (...names: string[]) => names.map((attributeName) => ({ attributeName }));
 const credentials = (fields: Record<string, unknown>) => ({
@@ -18,26 +20,10 @@ const credentials = (fields: Record<string, unknown>) => ({
 
 /** A `vsphereguest_process` configuration: every attribute null unless given. */
 const processConfig = (fields: Record<string, unknown>): BlockValue =>
-  ({
-    vm: null,
-    vm_name: null,
-    pid: null,
-    wait_for_exit: null,
-    timeout: null,
-    credentials: null,
-    id: null,
-    name: null,
-    owner: null,
-    command: null,
-    started: null,
-    finished: null,
-    exit_code: null,
-    running: null,
-    ...fields,
-  }) as BlockValue;
+  completeBlock(PROCESS_SCHEMA, fields as BlockValue);
 
 const processesConfig = (fields: Record<string, unknown>): BlockValue =>
-  ({ vm: null, vm_name: null, id: null, processes: null, credentials: null, ...fields }) as BlockValue;
+  completeBlock(PROCESSES_SCHEMA, fields as BlockValue);
 
 const LONG = "x".repeat(257);
 
