@@ -7,20 +7,10 @@ import { attr, errorDiag } from "../plugin/diagnostics";
 import type { AttributePathStep, Diagnostic } from "../plugin/protocol/types";
 import { escapeText } from "../util/quote";
 import {
-  AbortedError,
-  ApiError,
-  GuestAuthenticationError,
-  InteractiveSessionError,
-  InvalidArgumentError,
-  LoginError,
-  ProcessNotFoundError,
-  RequestTimeoutError,
-  SessionLostError,
-  TlsError,
-  TransportError,
-  VmLookupError,
+  type ApiError,
+  type InvalidArgumentError,
   VsphereGuestError,
-  WaitTimeoutError,
+  type VsphereGuestErrorCode,
 } from "../vcenter/errors";
 import { isOutage, type OutageReport } from "./outage";
 
@@ -64,78 +54,100 @@ export function errorToDiagnostic(error: unknown, context: ErrorContext): Diagno
   );
 }
 
+/** How one error code becomes a diagnostic. `detail` is the error's message, escaped and redacted. */
+type Rule = (error: VsphereGuestError, context: ErrorContext, detail: (text: string) => string) => Diagnostic;
+
+/** The diagnostic of an error that needs no summary of its own. */
+const generic: Rule = (error, context, detail) => errorDiag(`Error ${context.doing}`, detail(error.message));
+const unreachable: Rule = (error, _context, detail) =>
+  errorDiag("Cannot reach vCenter", detail(error.message));
+/** The VM's attribute, as the configuration set it. */
+const vmPath = (context: ErrorContext): AttributePathStep[] => attr(context.vmAttribute);
+
+/**
+ * Every error code of the client and its diagnostic: the one table (a new code is a compile error
+ * here until it has a row).
+ */
+const BY_CODE: Readonly<Record<VsphereGuestErrorCode, Rule>> = {
+  VSG_ERR_INVALID_ARGUMENT: (error, context, detail) => {
+    const field = (error as InvalidArgumentError).field;
+    const mapped = context.fieldAttributes?.[field];
+    const path = mapped
+      ? attr(mapped)
+      : field.startsWith("credentials.")
+        ? context.ownCredentials
+          ? attr("credentials", field.slice("credentials.".length))
+          : undefined
+        : ARGUMENT_ATTRIBUTES.has(field)
+          ? attr(field)
+          : undefined;
+    return errorDiag(
+      `Invalid ${mapped ?? field.replace("credentials.", "guest ")}`,
+      detail(error.message),
+      path,
+    );
+  },
+  VSG_ERR_VM_LOOKUP: (error, _context, detail) =>
+    errorDiag("VM not found by name", detail(error.message), attr("vm_name")),
+  VSG_ERR_PROCESS_NOT_FOUND: (error, _context, detail) =>
+    errorDiag("Guest process not found", detail(error.message), attr("pid")),
+  VSG_ERR_NO_INTERACTIVE_SESSION: (error, context, detail) =>
+    errorDiag(
+      "Guest user not logged in to the desktop",
+      detail(error.message),
+      context.ownCredentials ? attr("credentials", "interactive_session") : undefined,
+    ),
+  VSG_ERR_SESSION: (error, _context, detail) => errorDiag("vCenter session lost", detail(error.message)),
+  VSG_ERR_GUEST_AUTH: (error, context, detail) =>
+    errorDiag(
+      "Guest credentials refused",
+      detail(error.message),
+      context.ownCredentials ? attr("credentials") : undefined,
+    ),
+  VSG_ERR_LOGIN: (error, _context, detail) => errorDiag("vCenter login failed", detail(error.message)),
+  VSG_ERR_WAIT_TIMEOUT: (error, _context, detail) =>
+    errorDiag("Timed out waiting for guest process", detail(error.message), attr("timeout")),
+  VSG_ERR_ABORTED: (error, _context, detail) =>
+    errorDiag("Interrupted", detail(`${error.message}: the provider was asked to stop`)),
+  VSG_ERR_API: (error, context, detail) => {
+    const api = error as ApiError;
+    switch (api.errorType) {
+      case "NOT_ALLOWED_IN_CURRENT_STATE":
+        return errorDiag(
+          api.context.interactive ? "VM not running, or no interactive session" : "VM is not running",
+          detail(error.message),
+          vmPath(context),
+        );
+      case "SERVICE_UNAVAILABLE":
+        return errorDiag("VMware Tools not running", detail(error.message), vmPath(context));
+      case "NOT_FOUND":
+        return errorDiag("VM not found", detail(error.message), vmPath(context));
+      case "UNSUPPORTED":
+        return errorDiag("Guest operations not supported", detail(error.message), vmPath(context));
+      default:
+        return generic(error, context, detail);
+    }
+  },
+  VSG_ERR_GUEST_FILE_NOT_FOUND: (error, _context, detail) =>
+    errorDiag("Guest file not found", detail(error.message)),
+  VSG_ERR_TLS: (error, _context, detail) =>
+    errorDiag("vCenter certificate not trusted", detail(error.message)),
+  VSG_ERR_TIMEOUT: unreachable,
+  VSG_ERR_TRANSPORT: unreachable,
+  VSG_ERR_BAD_RESPONSE: generic,
+  VSG_ERR_TRANSFER: generic,
+  VSG_ERR_TRANSFER_LIMIT: generic,
+};
+
+/** Arguments of the data sources an invalid-argument error may name directly. */
+const ARGUMENT_ATTRIBUTES = new Set(["pid", "timeout", "vm", "vm_name"]);
+
 function describeError(error: unknown, context: ErrorContext): Diagnostic {
   // escapeText is idempotent on messages that already escaped their values, and catches the rest
   // (an unexpected exception's text).
   const detail = (text: string): string =>
     context.redact(upperFirst(escapeText(text.endsWith(".") ? text : `${text}.`)));
-  const vmPath = attr(context.vmAttribute);
-  const credPath: AttributePathStep[] | undefined = context.ownCredentials ? attr("credentials") : undefined;
-  if (error instanceof InvalidArgumentError) {
-    const mapped = context.fieldAttributes?.[error.field];
-    const path = mapped
-      ? attr(mapped)
-      : error.field.startsWith("credentials.")
-        ? context.ownCredentials
-          ? attr("credentials", error.field.slice("credentials.".length))
-          : undefined
-        : error.field === "pid" ||
-            error.field === "timeout" ||
-            error.field === "vm" ||
-            error.field === "vm_name"
-          ? attr(error.field)
-          : undefined;
-    return errorDiag(
-      `Invalid ${mapped ?? error.field.replace("credentials.", "guest ")}`,
-      detail(error.message),
-      path,
-    );
-  }
-  if (error instanceof VmLookupError)
-    return errorDiag("VM not found by name", detail(error.message), attr("vm_name"));
-  if (error instanceof ProcessNotFoundError)
-    return errorDiag("Guest process not found", detail(error.message), attr("pid"));
-  if (error instanceof InteractiveSessionError) {
-    return errorDiag(
-      "Guest user not logged in to the desktop",
-      detail(error.message),
-      context.ownCredentials ? attr("credentials", "interactive_session") : undefined,
-    );
-  }
-  if (error instanceof SessionLostError) return errorDiag("vCenter session lost", detail(error.message));
-  if (error instanceof GuestAuthenticationError) {
-    return errorDiag("Guest credentials refused", detail(error.message), credPath);
-  }
-  if (error instanceof LoginError) return errorDiag("vCenter login failed", detail(error.message));
-  if (error instanceof WaitTimeoutError) {
-    return errorDiag("Timed out waiting for guest process", detail(error.message), attr("timeout"));
-  }
-  if (error instanceof AbortedError) {
-    return errorDiag("Interrupted", detail(`${error.message}: the provider was asked to stop`));
-  }
-  if (error instanceof ApiError) {
-    switch (error.errorType) {
-      case "NOT_ALLOWED_IN_CURRENT_STATE":
-        return errorDiag(
-          error.context.interactive ? "VM not running, or no interactive session" : "VM is not running",
-          detail(error.message),
-          vmPath,
-        );
-      case "SERVICE_UNAVAILABLE":
-        return errorDiag("VMware Tools not running", detail(error.message), vmPath);
-      case "NOT_FOUND":
-        return errorDiag("VM not found", detail(error.message), vmPath);
-      case "UNSUPPORTED":
-        return errorDiag("Guest operations not supported", detail(error.message), vmPath);
-      default:
-        return errorDiag(`Error ${context.doing}`, detail(error.message));
-    }
-  }
-  if (error instanceof TlsError) return errorDiag("vCenter certificate not trusted", detail(error.message));
-  if (error instanceof RequestTimeoutError || error instanceof TransportError) {
-    return errorDiag("Cannot reach vCenter", detail(error.message));
-  }
-  if (error instanceof VsphereGuestError) return errorDiag(`Error ${context.doing}`, detail(error.message));
+  if (error instanceof VsphereGuestError) return BY_CODE[error.code](error, context, detail);
   const message = error instanceof Error ? error.message : String(error);
   return errorDiag(`Error ${context.doing}`, detail(`unexpected error: ${message}`));
 }

@@ -4,11 +4,18 @@
  * tells the cause in full; the others say they were not read and point at it, so a plan with
  * many data sources shows the cause once instead of once per data source.
  */
-import { RequestTimeoutError, TlsError, TransportError } from "../vcenter/errors";
+import { VsphereGuestError, type VsphereGuestErrorCode } from "../vcenter/errors";
+
+/** The error codes that mean vCenter itself could not be reached. */
+const OUTAGE_CODES: ReadonlySet<VsphereGuestErrorCode> = new Set([
+  "VSG_ERR_TRANSPORT",
+  "VSG_ERR_TLS",
+  "VSG_ERR_TIMEOUT",
+]);
 
 /** Whether an error means vCenter itself could not be reached (rather than a data source's own problem). */
 export function isOutage(error: unknown): boolean {
-  return error instanceof TransportError || error instanceof TlsError || error instanceof RequestTimeoutError;
+  return error instanceof VsphereGuestError && OUTAGE_CODES.has(error.code);
 }
 
 /** Remembers, for one provider process, that vCenter's unreachability was already reported. */

@@ -17,6 +17,7 @@ import {
   GuestFileNotFoundError,
   InteractiveSessionError,
   InvalidArgumentError,
+  notFoundSubject,
   type OperationContext,
   ProcessNotFoundError,
   SessionLostError,
@@ -777,22 +778,10 @@ export class VCenterClient {
         // The session is valid: the guest refused the guest credentials.
         if (options.guest) throw new GuestAuthenticationError(res.statusCode, envelope, options.context);
       }
-      if (
-        res.statusCode === 404 &&
-        envelope.error_type === "NOT_FOUND" &&
-        envelope.data !== undefined &&
-        options.context.path !== undefined
-      ) {
+      const notFound = res.statusCode === 404 ? notFoundSubject(envelope, options.context) : undefined;
+      if (notFound === "guest-file")
         throw new GuestFileNotFoundError(res.statusCode, envelope, options.context);
-      }
-      if (
-        res.statusCode === 404 &&
-        envelope.error_type === "NOT_FOUND" &&
-        envelope.data &&
-        "pid" in envelope.data
-      ) {
-        throw new ProcessNotFoundError(res.statusCode, envelope, options.context);
-      }
+      if (notFound === "process") throw new ProcessNotFoundError(res.statusCode, envelope, options.context);
       if (
         res.statusCode === 400 &&
         envelope.error_type === "NOT_ALLOWED_IN_CURRENT_STATE" &&

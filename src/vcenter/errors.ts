@@ -372,6 +372,21 @@ function subject(context: OperationContext): string {
   return "vCenter";
 }
 
+/**
+ * What a `NOT_FOUND` answer is about, decided in this one place (the client picks the error class
+ * from it, the message its words): a guest file (the call named a guest path and vCenter sent
+ * `data`), a process (`data.pid`), else the VM. `undefined` for any other `error_type`.
+ */
+export function notFoundSubject(
+  envelope: WireError,
+  context: Pick<OperationContext, "path">,
+): "guest-file" | "process" | "vm" | undefined {
+  if (envelope.error_type !== "NOT_FOUND") return undefined;
+  if (context.path !== undefined && envelope.data !== undefined) return "guest-file";
+  if (envelope.data && "pid" in envelope.data) return "process";
+  return "vm";
+}
+
 /** Words the message and the hint of an API error from its status, `error_type` and context. */
 function describeApiError(
   statusCode: number,
@@ -446,13 +461,13 @@ function describeApiError(
         hint: "the vCenter user lacks the privilege (VirtualMachine.GuestOperations.Query for get/list, .Execute for create/delete), or the guest user may not run that program",
       };
     case "NOT_FOUND":
-      if (context.path !== undefined && envelope.data !== undefined) {
+      if (notFoundSubject(envelope, context) === "guest-file") {
         return {
           message: what,
-          hint: `${vm} has no file or directory ${quote(context.path)}: check the path (absolute, in the guest's own syntax)`,
+          hint: `${vm} has no file or directory ${quote(context.path ?? "")}: check the path (absolute, in the guest's own syntax)`,
         };
       }
-      if (envelope.data && "pid" in envelope.data) {
+      if (envelope.data && notFoundSubject(envelope, context) === "process") {
         return {
           message: what,
           hint: `the guest does not know pid ${escapeText(String(envelope.data.pid))}: the guest keeps a process's exit code for only about 5 minutes after it ends, so read it sooner (or wait with wait_for_exit); otherwise check the pid`,
