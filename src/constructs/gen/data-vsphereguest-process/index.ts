@@ -9,31 +9,31 @@ import * as cdktf from 'cdktf';
 
 export interface DataVsphereguestProcessConfig extends cdktf.TerraformMetaArguments {
   /**
-  * Managed object id of the VM, like `vm-42` (the Terraform vSphere provider exports it as `moid`). Exactly one of `vm` and `vm_name`; when `vm_name` is given this is the id it resolved to.
+  * The VM's managed object id, like `vm-42`. The Terraform vSphere provider exports it as `moid`. Do not use the VM's name or its BIOS UUID here. When `vm_name` is given instead, this attribute reports the id the name resolved to. Set exactly one of `vm` and `vm_name`.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/vsphere-guest/vsphereguest/latest/docs/data-sources/process#vm DataVsphereguestProcess#vm}
   */
   readonly vm?: string;
   /**
-  * Exact name of the VM, looked up in vCenter; an error when no VM or several have it.
+  * The VM's exact name, looked up in vCenter before the process is read; an error when no VM, or more than one VM, has that name. This costs one more API call.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/vsphere-guest/vsphereguest/latest/docs/data-sources/process#vm_name DataVsphereguestProcess#vm_name}
   */
   readonly vmName?: string;
   /**
-  * Process id in the guest, as Processes.create returned it (a whole number, kept exact up to 2^63-1).
+  * The process id in the guest, as `Processes.create` returned it. It must be a whole number from 1 to 9223372036854775807 (2^63-1), and is kept exact over the whole range.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/vsphere-guest/vsphereguest/latest/docs/data-sources/process#pid DataVsphereguestProcess#pid}
   */
   readonly pid: number;
   /**
-  * Wait until the process has exited (polling with backoff) before reading it. Defaults to false.
+  * Wait until the process has exited before reading it. Defaults to `false`, which means the process is read once as it is.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/vsphere-guest/vsphereguest/latest/docs/data-sources/process#wait_for_exit DataVsphereguestProcess#wait_for_exit}
   */
   readonly waitForExit?: boolean | cdktf.IResolvable;
   /**
-  * How long to wait when `wait_for_exit` is true, as a duration like `90s` or `10m`. Defaults to `"10m"`.
+  * How long to wait when `wait_for_exit` is `true`, written as a duration like `90s`, `10m` or `1h30m` (units `ms`, `s`, `m`, `h`). Defaults to `"10m"`. It may be from `1ms` to `596h31m23s` (2^31-1 ms, about 24 days: what a timer can hold); a longer one is refused at validate. A process that has already exited is returned at once, whatever the timeout. Without `wait_for_exit` it has no effect, and validation warns `timeout has no effect`.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/vsphere-guest/vsphereguest/latest/docs/data-sources/process#timeout DataVsphereguestProcess#timeout}
   */
@@ -47,25 +47,25 @@ export interface DataVsphereguestProcessConfig extends cdktf.TerraformMetaArgume
 }
 export interface DataVsphereguestProcessCredentials {
   /**
-  * Guest operating system user. Falls back to `VSPHERE_GUEST_USER`.
+  * The guest operating system user. Falls back to `VSPHERE_GUEST_USER`.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/vsphere-guest/vsphereguest/latest/docs/data-sources/process#user_name DataVsphereguestProcess#user_name}
   */
   readonly userName?: string;
   /**
-  * Password of the guest user. Falls back to `VSPHERE_GUEST_PASSWORD`.
+  * That user's password. Falls back to `VSPHERE_GUEST_PASSWORD`.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/vsphere-guest/vsphereguest/latest/docs/data-sources/process#password DataVsphereguestProcess#password}
   */
   readonly password?: string;
   /**
-  * SAML bearer token for the guest, instead of a password. Falls back to `VSPHERE_GUEST_SAML_TOKEN`.
+  * A SAML bearer token to use instead of a password. It is sent as given. Falls back to `VSPHERE_GUEST_SAML_TOKEN`. Setting both `password` and `saml_token` in one block is an error (`Conflicting guest credentials`).
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/vsphere-guest/vsphereguest/latest/docs/data-sources/process#saml_token DataVsphereguestProcess#saml_token}
   */
   readonly samlToken?: string;
   /**
-  * Set to true only when the guest user is logged in to the guest's desktop and the process must run in that session. Defaults to false.
+  * `true` only when the user is logged in to the guest's desktop and the process must run in that session. Defaults to `false`. There is no environment variable for it.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/vsphere-guest/vsphereguest/latest/docs/data-sources/process#interactive_session DataVsphereguestProcess#interactive_session}
   */

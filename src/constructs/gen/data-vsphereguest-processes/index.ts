@@ -9,13 +9,13 @@ import * as cdktf from 'cdktf';
 
 export interface DataVsphereguestProcessesConfig extends cdktf.TerraformMetaArguments {
   /**
-  * Managed object id of the VM, like `vm-42`. Exactly one of `vm` and `vm_name`; when `vm_name` is given this is the id it resolved to.
+  * The VM's managed object id, like `vm-42`. The Terraform vSphere provider exports it as `moid`. Its `id` is the BIOS UUID, which does not work here. When `vm_name` is given instead, this attribute reports the id the name resolved to. Set exactly one of `vm` and `vm_name`.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/vsphere-guest/vsphereguest/latest/docs/data-sources/processes#vm DataVsphereguestProcesses#vm}
   */
   readonly vm?: string;
   /**
-  * Exact name of the VM, looked up in vCenter; an error when no VM or several have it.
+  * The VM's exact name, looked up in vCenter. It fails when no VM, or more than one VM, has that name.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/vsphere-guest/vsphereguest/latest/docs/data-sources/processes#vm_name DataVsphereguestProcesses#vm_name}
   */
@@ -124,25 +124,25 @@ export class DataVsphereguestProcessesProcessesList extends cdktf.ComplexList {
 }
 export interface DataVsphereguestProcessesCredentials {
   /**
-  * Guest operating system user. Falls back to `VSPHERE_GUEST_USER`.
+  * The guest operating system user. Falls back to `VSPHERE_GUEST_USER`.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/vsphere-guest/vsphereguest/latest/docs/data-sources/processes#user_name DataVsphereguestProcesses#user_name}
   */
   readonly userName?: string;
   /**
-  * Password of the guest user. Falls back to `VSPHERE_GUEST_PASSWORD`.
+  * That user's password. Falls back to `VSPHERE_GUEST_PASSWORD`.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/vsphere-guest/vsphereguest/latest/docs/data-sources/processes#password DataVsphereguestProcesses#password}
   */
   readonly password?: string;
   /**
-  * SAML bearer token for the guest, instead of a password. Falls back to `VSPHERE_GUEST_SAML_TOKEN`.
+  * A SAML bearer token to use instead of a password. It is sent as given. Falls back to `VSPHERE_GUEST_SAML_TOKEN`. Setting both `password` and `saml_token` in one block is an error (`Conflicting guest credentials`).
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/vsphere-guest/vsphereguest/latest/docs/data-sources/processes#saml_token DataVsphereguestProcesses#saml_token}
   */
   readonly samlToken?: string;
   /**
-  * Set to true only when the guest user is logged in to the guest's desktop and the process must run in that session. Defaults to false.
+  * `true` only when the user is logged in to the guest's desktop and the process must run in that session. Defaults to `false`. There is no environment variable for it.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/vsphere-guest/vsphereguest/latest/docs/data-sources/processes#interactive_session DataVsphereguestProcesses#interactive_session}
   */

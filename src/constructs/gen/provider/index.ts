@@ -9,37 +9,37 @@ import * as cdktf from 'cdktf';
 
 export interface VsphereguestProviderConfig {
   /**
-  * vCenter server, as `host`, `host:port` or `https://host:port`. Falls back to `VSPHERE_SERVER`.
+  * The vCenter address, written as `host`, `host:port` or `https://host:port`. The provider adds `/api` itself, so an address with a path is refused (`Invalid vsphere_server`, pointing at the argument). Plain `http://` is refused too: it would send the vCenter password in clear text, and vCenter serves its API over HTTPS only. Falls back to `VSPHERE_SERVER`.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/vsphere-guest/vsphereguest/latest/docs#vsphere_server VsphereguestProvider#vsphere_server}
   */
   readonly vsphereServer?: string;
   /**
-  * vCenter SSO user. Falls back to `VSPHERE_USER`.
+  * The vCenter SSO user, for example `automation@vsphere.local`. Falls back to `VSPHERE_USER`.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/vsphere-guest/vsphereguest/latest/docs#user VsphereguestProvider#user}
   */
   readonly user?: string;
   /**
-  * Password of the vCenter user. Falls back to `VSPHERE_PASSWORD`.
+  * The password of that user. Falls back to `VSPHERE_PASSWORD`.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/vsphere-guest/vsphereguest/latest/docs#password VsphereguestProvider#password}
   */
   readonly password?: string;
   /**
-  * Skip verification of vCenter's TLS certificate (labs only). Falls back to `VSPHERE_ALLOW_UNVERIFIED_SSL`. Defaults to false.
+  * When `true`, vCenter's TLS certificate is not checked. Only use this in a lab. Defaults to `false`. Falls back to `VSPHERE_ALLOW_UNVERIFIED_SSL`, which accepts `true`/`false`, `1`/`0`, `t`/`f` and `yes`/`no`; any other value is an error.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/vsphere-guest/vsphereguest/latest/docs#allow_unverified_ssl VsphereguestProvider#allow_unverified_ssl}
   */
   readonly allowUnverifiedSsl?: boolean | cdktf.IResolvable;
   /**
-  * Path of a PEM CA bundle that signed vCenter's certificate, trusted instead of the system roots. Falls back to `VSPHERE_CA_FILE`.
+  * The path of a PEM file with the CA certificate or certificates that signed vCenter's certificate. They are trusted _instead of_ the default trust store (see [TLS](#tls)). Falls back to `VSPHERE_CA_FILE`.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/vsphere-guest/vsphereguest/latest/docs#ca_file VsphereguestProvider#ca_file}
   */
   readonly caFile?: string;
   /**
-  * Time allowed for each vCenter API call, as a duration like `90s` or `5m`. Falls back to `VSPHERE_API_TIMEOUT`. Defaults to `"5m"`.
+  * How long each vCenter API call may take to answer, written as a duration such as `90s`, `5m` or `1h30m` (units `ms`, `s`, `m`, `h`). Defaults to `"5m"`. It may be from `1ms` to `596h31m23s` (about 24 days); anything longer is refused at validate. Opening a connection has its own limit of 10 seconds. This does not limit how long a data source waits for a process to exit: that is the data source's `timeout`. Falls back to `VSPHERE_API_TIMEOUT`.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/vsphere-guest/vsphereguest/latest/docs#api_timeout VsphereguestProvider#api_timeout}
   */
@@ -59,25 +59,25 @@ export interface VsphereguestProviderConfig {
 }
 export interface VsphereguestProviderGuestCredentials {
   /**
-  * Guest operating system user. Falls back to `VSPHERE_GUEST_USER`.
+  * The guest operating system user. Falls back to `VSPHERE_GUEST_USER`.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/vsphere-guest/vsphereguest/latest/docs#user_name VsphereguestProvider#user_name}
   */
   readonly userName?: string;
   /**
-  * Password of the guest user. Falls back to `VSPHERE_GUEST_PASSWORD`.
+  * That user's password. Falls back to `VSPHERE_GUEST_PASSWORD`.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/vsphere-guest/vsphereguest/latest/docs#password VsphereguestProvider#password}
   */
   readonly password?: string;
   /**
-  * SAML bearer token for the guest, instead of a password. Falls back to `VSPHERE_GUEST_SAML_TOKEN`.
+  * A SAML bearer token to use instead of a password. It is sent as given. Falls back to `VSPHERE_GUEST_SAML_TOKEN`. Setting both `password` and `saml_token` in one block is an error (`Conflicting guest credentials`).
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/vsphere-guest/vsphereguest/latest/docs#saml_token VsphereguestProvider#saml_token}
   */
   readonly samlToken?: string;
   /**
-  * Set to true only when the guest user is logged in to the guest's desktop and the process must run in that session. Defaults to false.
+  * `true` only when the user is logged in to the guest's desktop and the process must run in that session. Defaults to `false`. There is no environment variable for it.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/vsphere-guest/vsphereguest/latest/docs#interactive_session VsphereguestProvider#interactive_session}
   */
