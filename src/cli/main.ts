@@ -1,13 +1,12 @@
 /** The `vsphere-guest` command line: dispatches to the commands and turns errors into one line. */
+import { packageVersion } from "../util/package-version";
 import { escapeText, quote } from "../util/quote";
 import { VsphereGuestError } from "../vcenter/errors";
 import type { CommandIo } from "./commands/io";
 import { Interrupted, interruptedExitCode, UsageError } from "./errors";
 
-const VERSION = "0.1.0";
-
 /** Top-level help. */
-export const MAIN_HELP = `vsphere-guest ${VERSION}: wait for and gate on processes inside vSphere guests
+export const MAIN_HELP = `vsphere-guest ${packageVersion()}: wait for and gate on processes inside vSphere guests
 
 Usage: vsphere-guest <command> [options]
 
@@ -16,7 +15,6 @@ Commands:
   file        upload, download and delete guest files
   simulator   serve a simulated vCenter for rehearsals and tests
   provider    install the Terraform/OpenTofu provider locally, print its schema
-  demo        start the simulator and walk through the main job
 
 Run 'vsphere-guest <command> --help' for a command's options.`;
 
@@ -33,7 +31,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
         return command === undefined ? 2 : 0;
       case "--version":
       case "version":
-        io.stdout.write(`${VERSION}\n`);
+        io.stdout.write(`${packageVersion()}\n`);
         return 0;
       case "process":
         return await (await import("./commands/process")).processCommand(rest, io);
@@ -43,8 +41,6 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
         return await (await import("./commands/simulator")).simulatorCommand(rest, io);
       case "provider":
         return await (await import("./commands/provider")).providerCommand(rest, io);
-      case "demo":
-        return await (await import("./commands/demo")).demoCommand(rest, io);
       default:
         throw new UsageError(`unknown command ${quote(command)}`, "");
     }

@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 
 import type { Readable } from "node:stream";
+import { packageVersion } from "../util/package-version";
 import { quote } from "../util/quote";
 import { Answer } from "./answer";
 
@@ -114,8 +115,6 @@ interface CallOptions {
   signal?: AbortSignal;
 }
 
-const VERSION = "0.1.0";
-
 /** The power states `GET /api/vcenter/vm` may report. */
 const VM_POWER_STATES = ["POWERED_ON", "POWERED_OFF", "SUSPENDED"] as const;
 
@@ -184,7 +183,7 @@ export class VCenterClient {
       requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
       maxResponseBytes: options.maxResponseBytes ?? 8 * 1024 * 1024,
       connections: options.connections ?? 16,
-      userAgent: `vsphere-guest/${VERSION}`,
+      userAgent: `vsphere-guest/${packageVersion()}`,
     });
     // Transfers go to ESXi hosts, verified with the same trust settings as vCenter.
     this.transfers = new FileTransfers({
@@ -192,7 +191,7 @@ export class VCenterClient {
       allowUnverifiedSsl: options.allowUnverifiedSsl ?? false,
       connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
       requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
-      userAgent: `vsphere-guest/${VERSION}`,
+      userAgent: `vsphere-guest/${packageVersion()}`,
     });
     this.session = new Session(this.transport, options.user, options.password);
     this.options = {

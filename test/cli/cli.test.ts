@@ -1,6 +1,6 @@
 import type { ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
-import { isAbsolute } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { isAbsolute, join } from "node:path";
 import { runCli, startCliServer, stop } from "../helpers/cli";
 
 interface Description {
@@ -213,12 +213,59 @@ describe("vsphere-guest process", () => {
     [[]],
     [["process"]],
     [["simulator"]],
-    [["demo"]],
     ...["get", "list", "start", "wait", "run", "kill"].map((c) => [["process", c]]),
+    ...["upload", "download", "rm"].map((c) => [["file", c]]),
+    ...["install", "schema"].map((c) => [["provider", c]]),
   ])("%j --help explains itself", async (args) => {
     const r = await runCli([...args, "--help"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("Usage: vsphere-guest");
+  });
+
+  it("generates each subcommand's help from its own option table", async () => {
+    const get = await runCli(["process", "get", "--help"]);
+    expect(get.stdout).toContain("Usage: vsphere-guest process get [options]");
+    expect(get.stdout).toMatch(/--pid PID +the guest process id/);
+    expect(get.stdout).not.toContain("--cwd");
+    const run = await runCli(["process", "run", "--help"]);
+    expect(run.stdout).toContain("Usage: vsphere-guest process run [options] -- PATH [ARGS...]");
+    expect(run.stdout).toMatch(/--env NAME=VALUE +environment variable.*\(repeatable\)/);
+  });
+
+  it.each([
+    [
+      ["process", "get", "--vm", "vm-1001", "--pid", "1", "--cwd", "/x", "--env", "A=B"],
+      "Unknown option '--cwd' for 'process get': --cwd is for 'process start' and 'process run'",
+    ],
+    [
+      ["process", "list", "--vm", "vm-1001", "--pid", "1"],
+      "Unknown option '--pid' for 'process list': --pid is for 'process get' and 'process wait' and 'process kill'",
+    ],
+    [
+      ["file", "rm", "--vm", "vm-1001", "--mode", "0644", "/x"],
+      "Unknown option '--mode' for 'file rm': --mode is for 'file upload'",
+    ],
+    [
+      ["provider", "schema", "--dir", "/x"],
+      "Unknown option '--dir' for 'provider schema': --dir is for 'provider install'",
+    ],
+  ])("refuses an option its subcommand does not take: %j", async (args, text) => {
+    const r = await runCli(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toContain(text);
+  });
+
+  it("prints the package's version, and has no demo command (npm run demo is a repository script)", async () => {
+    const { version } = JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8")) as {
+      version: string;
+    };
+    const r = await runCli(["--version"]);
+    expect(r.stdout).toBe(`${version}\n`);
+    expect((await runCli(["--help"])).stdout).toContain(`vsphere-guest ${version}:`);
+    const demo = await runCli(["demo"]);
+    expect(demo.code).toBe(2);
+    expect(demo.stderr).toContain('unknown command "demo"');
   });
 });
 

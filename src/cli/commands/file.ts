@@ -3,40 +3,67 @@
 import { createReadStream, createWriteStream } from "node:fs";
 import { rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { parseArgs } from "node:util";
 import { parseByteSize } from "../../util/byte-size";
 import { quote } from "../../util/quote";
 import { VCenterClient } from "../../vcenter/client";
-import {
-  CONNECTION_FLAGS,
-  CONNECTION_HELP,
-  clientOptionsFrom,
-  type FlagValues,
-  guestCredentialsFrom,
-} from "../connection";
+import { CONNECTION_HELP, clientOptionsFrom, guestCredentialsFrom } from "../connection";
 import { UsageError } from "../errors";
+import { type CommandSpec, commandHelp, type OptionSpec, parseCommandLine, subcommandHelp } from "../options";
 import type { CommandIo } from "./io";
 
-const USAGE: Record<string, string> = {
-  upload:
-    "vsphere-guest file upload (--vm VM | --vm-name NAME) [--mode 0755] [--overwrite] LOCAL GUEST_PATH\n\nCopies LOCAL (or - for stdin) to GUEST_PATH in the guest. An existing guest file is replaced only\nwith --overwrite. --mode sets POSIX permissions (POSIX guests only; the guest's default is 0644).",
-  download:
-    "vsphere-guest file download (--vm VM | --vm-name NAME) [--max-bytes SIZE] GUEST_PATH [LOCAL|-]\n\nCopies GUEST_PATH from the guest to LOCAL (written whole or not at all), or to stdout with - or\nwithout LOCAL. --max-bytes refuses a larger file (e.g. 64MiB).",
-  rm: "vsphere-guest file rm (--vm VM | --vm-name NAME) [--recursive] GUEST_PATH\n\nDeletes a guest file; with --recursive, a guest directory and everything in it.",
+const VM = {
+  vm: { type: "string", value: "VM", help: "the VM's managed object id, like vm-42" },
+  "vm-name": {
+    type: "string",
+    value: "NAME",
+    help: "the VM's exact name, looked up in vCenter (instead of --vm)",
+  },
+} as const satisfies Record<string, OptionSpec>;
+
+/** `vsphere-guest file`: every subcommand with its own options. */
+export const FILE_SPEC: CommandSpec = {
+  name: "file",
+  note: "Transfers go to the ESXi host running the VM, over TLS verified with the same CA as vCenter.",
+  subcommands: {
+    upload: {
+      summary: "copy a local file into the guest",
+      args: "LOCAL GUEST_PATH",
+      options: {
+        ...VM,
+        mode: {
+          type: "string",
+          value: "0755",
+          help: "POSIX permissions of the new file (POSIX guests only)",
+        },
+        overwrite: { type: "boolean", help: "replace an existing guest file" },
+      },
+      description:
+        "Copies LOCAL (or - for stdin) to GUEST_PATH in the guest. An existing guest file is replaced only\nwith --overwrite. --mode sets POSIX permissions (POSIX guests only; the guest's default is 0644).",
+    },
+    download: {
+      summary: "copy a guest file here (or to stdout)",
+      args: "GUEST_PATH [LOCAL|-]",
+      options: {
+        ...VM,
+        "max-bytes": { type: "string", value: "SIZE", help: "refuse a larger file (e.g. 64MiB)" },
+      },
+      description:
+        "Copies GUEST_PATH from the guest to LOCAL (written whole or not at all), or to stdout with - or\nwithout LOCAL. --max-bytes refuses a larger file (e.g. 64MiB).",
+    },
+    rm: {
+      summary: "delete a guest file (or, with --recursive, a directory)",
+      args: "GUEST_PATH",
+      options: {
+        ...VM,
+        recursive: { type: "boolean", short: "r", help: "delete a directory and everything in it" },
+      },
+      description: "Deletes a guest file; with --recursive, a guest directory and everything in it.",
+    },
+  },
 };
 
 /** Help of `vsphere-guest file`. */
-export const FILE_HELP = `Usage: vsphere-guest file <upload|download|rm> [options]
-
-Commands:
-  upload     copy a local file into the guest
-  download   copy a guest file here (or to stdout)
-  rm         delete a guest file (or, with --recursive, a directory)
-
-Transfers go to the ESXi host running the VM, over TLS verified with the same CA as vCenter.
-Run 'vsphere-guest file <command> --help' for its options.
-
-${CONNECTION_HELP}`;
+export const FILE_HELP = commandHelp(FILE_SPEC, CONNECTION_HELP);
 
 /** Runs `vsphere-guest file ...`; returns the exit code. */
 export async function fileCommand(argv: string[], io: CommandIo): Promise<number> {
@@ -45,30 +72,12 @@ export async function fileCommand(argv: string[], io: CommandIo): Promise<number
     io.stdout.write(`${FILE_HELP}\n`);
     return sub === undefined ? 2 : 0;
   }
-  const usage = USAGE[sub];
-  if (usage === undefined) throw new UsageError(`unknown command 'file ${sub}'`, "file");
+  if (!(sub in FILE_SPEC.subcommands)) throw new UsageError(`unknown command 'file ${sub}'`, "file");
   const command = `file ${sub}`;
-  const options = {
-    ...CONNECTION_FLAGS,
-    vm: { type: "string" },
-    "vm-name": { type: "string" },
-    mode: { type: "string" },
-    overwrite: { type: "boolean" },
-    "max-bytes": { type: "string" },
-    recursive: { type: "boolean", short: "r" },
-    help: { type: "boolean", short: "h" },
-  } as const;
-  let parsed: ReturnType<
-    typeof parseArgs<{ options: typeof options; allowPositionals: true; args: string[] }>
-  >;
-  try {
-    parsed = parseArgs({ args: argv.slice(1), options, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message, command);
-  }
-  const values = parsed.values as FlagValues;
+  const parsed = parseCommandLine(FILE_SPEC, sub, argv.slice(1));
+  const values = parsed.values;
   if (values.help) {
-    io.stdout.write(`Usage: ${usage}\n\n${CONNECTION_HELP}\n`);
+    io.stdout.write(`${subcommandHelp(FILE_SPEC, sub)}\n`);
     return 0;
   }
   const positionals = parsed.positionals;
@@ -79,13 +88,6 @@ export async function fileCommand(argv: string[], io: CommandIo): Promise<number
       command,
     );
   }
-  if (sub !== "upload" && (values.mode !== undefined || values.overwrite !== undefined)) {
-    throw new UsageError("--mode and --overwrite are for upload", command);
-  }
-  if (sub !== "download" && values["max-bytes"] !== undefined) {
-    throw new UsageError("--max-bytes is for download", command);
-  }
-  if (sub !== "rm" && values.recursive !== undefined) throw new UsageError("--recursive is for rm", command);
   if (typeof values.mode === "string" && !/^[0-7]{3,4}$/.test(values.mode)) {
     throw new UsageError(`--mode ${quote(values.mode)} is not octal permissions like 0755`, command);
   }

@@ -14,7 +14,7 @@ import { DEFAULT_MAX_OUTPUT_BYTES } from "../../vcenter/run-captured";
 import { clientOptionsFrom, type FlagValues, guestCredentialsFrom } from "../connection";
 import { UsageError } from "../errors";
 import type { CommandIo } from "./io";
-import { envFrom, timeoutFrom } from "./process";
+import { envFrom, timeoutFrom } from "./process-spec";
 
 const COMMAND = "process run";
 
@@ -32,7 +32,6 @@ export async function runCapturedCommand(
       COMMAND,
     );
   }
-  if (values.pid !== undefined) throw new UsageError("--pid is not an option of 'process run'", COMMAND);
   if (values.interpreter !== undefined && script === undefined) {
     throw new UsageError("--interpreter goes with --script FILE", COMMAND);
   }

@@ -1,7 +1,5 @@
 /** `vsphere-guest process get|list|start|wait|run|kill`: guest processes from the command line. */
 
-import { parseArgs } from "node:util";
-import { parseDuration } from "../../util/duration";
 import { escapeText, quote } from "../../util/quote";
 import { shellJoin } from "../../util/shell-quote";
 import { VCenterClient } from "../../vcenter/client";
@@ -9,47 +7,19 @@ import type { GuestCredentials } from "../../vcenter/credentials";
 import { formatMs, WaitTimeoutError } from "../../vcenter/errors";
 import { type Pid, vmLengthProblem } from "../../vcenter/paths";
 import type { ProcessInfo } from "../../vcenter/types";
-import {
-  CONNECTION_FLAGS,
-  CONNECTION_HELP,
-  clientOptionsFrom,
-  type FlagValues,
-  guestCredentialsFrom,
-} from "../connection";
+import { CONNECTION_HELP, clientOptionsFrom, type FlagValues, guestCredentialsFrom } from "../connection";
 import { UsageError } from "../errors";
+import { commandHelp, parseCommandLine, subcommandHelp } from "../options";
 import { infoToWire, summaryToWire, toJson } from "../output";
 import { createProgress } from "../progress";
 import type { CommandIo } from "./io";
-
-const VM_FLAGS = { vm: { type: "string" }, "vm-name": { type: "string" } } as const;
+import { envFrom, PROCESS_SPEC, timeoutFrom } from "./process-spec";
 
 /** The flags that make `process run` capture output (handled in `process-capture.ts`). */
 const CAPTURE_FLAGS = ["capture", "command", "max-output", "script", "interpreter"] as const;
 
-const USAGE: Record<string, string> = {
-  get: "vsphere-guest process get (--vm VM | --vm-name NAME) --pid PID\n\nPrints the process Info as JSON: name, owner, command, started, and finished/exit_code once it has ended.",
-  list: "vsphere-guest process list (--vm VM | --vm-name NAME)\n\nPrints the guest's processes as a JSON array (pid, name, owner, command, started).",
-  start:
-    "vsphere-guest process start (--vm VM | --vm-name NAME) [--cwd DIR] [--env K=V]... [--arguments STRING] -- PATH [ARGS...]\n\nStarts PATH in the guest and prints its pid. ARGS are quoted for a POSIX shell and joined into the\none arguments string of the API; --arguments passes that string as it is instead. --env replaces the\nprocess's whole environment.",
-  wait: "vsphere-guest process wait (--vm VM | --vm-name NAME) --pid PID [--timeout 10m]\n\nWaits for the process to exit, prints its final Info as JSON and exits with its exit code\n(codes outside 0-255 exit 1). A timeout exits 124; Ctrl-C (SIGINT) exits 130 and SIGTERM 143,\nafter logging out of vCenter. --timeout goes from 1ms to 596h31m23s. Progress shows on a\nterminal's stderr only.",
-  run: "vsphere-guest process run (--vm VM | --vm-name NAME) [--cwd DIR] [--env K=V]... [--timeout 10m] -- PATH [ARGS...]\n       vsphere-guest process run ... --capture [--max-output 1MiB] -- PATH [ARGS...]   (or --capture --command LINE)\n       vsphere-guest process run ... --script FILE [--interpreter /bin/bash] [-- ARGS...]\n\nstart, then wait: prints the final Info and exits with the process's exit code.\n\n--capture runs the program through the guest's shell (/bin/sh -c, or cmd.exe /c on Windows guests)\nwith its output redirected to guest temporary files, then prints its stdout on stdout and its stderr\non stderr (as they were, byte for byte) and exits with its exit code. --command LINE gives a whole\ncommand line in the guest shell's syntax instead of PATH and ARGS. --max-output bounds each stream\n(default 1MiB; the rest is dropped, with a note on stderr). On --timeout the guest process is\nterminated (exit 124); the temporary files are always deleted.\n\n--script uploads the local FILE to a guest temporary file, runs it with --interpreter (default\n/bin/sh; a .cmd batch file on Windows guests) and the ARGS after --, captures its output like\n--capture, and deletes it.",
-  kill: "vsphere-guest process kill (--vm VM | --vm-name NAME) --pid PID\n\nTerminates the process (TERM, then KILL on Linux guests).",
-};
-
 /** Help of `vsphere-guest process`. */
-export const PROCESS_HELP = `Usage: vsphere-guest process <get|list|start|wait|run|kill> [options]
-
-Commands:
-  get     print one process's Info (exit code once it ended)
-  list    list the guest's processes
-  start   start a program in the guest, print its pid
-  wait    wait for a process to exit; exit with its exit code
-  run     start + wait
-  kill    terminate a process
-
-Run 'vsphere-guest process <command> --help' for its options.
-
-${CONNECTION_HELP}`;
+export const PROCESS_HELP = commandHelp(PROCESS_SPEC, CONNECTION_HELP);
 
 /** Runs `vsphere-guest process ...`; returns the exit code. */
 export async function processCommand(argv: string[], io: CommandIo): Promise<number> {
@@ -58,43 +28,15 @@ export async function processCommand(argv: string[], io: CommandIo): Promise<num
     io.stdout.write(`${PROCESS_HELP}\n`);
     return sub === undefined ? 2 : 0;
   }
-  const usage = USAGE[sub];
-  if (usage === undefined) throw new UsageError(`unknown command 'process ${sub}'`, "process");
+  if (!(sub in PROCESS_SPEC.subcommands)) throw new UsageError(`unknown command 'process ${sub}'`, "process");
   const command = `process ${sub}`;
-  const options = {
-    ...CONNECTION_FLAGS,
-    ...VM_FLAGS,
-    pid: { type: "string" },
-    timeout: { type: "string" },
-    cwd: { type: "string" },
-    env: { type: "string", multiple: true },
-    arguments: { type: "string" },
-    capture: { type: "boolean" },
-    command: { type: "string" },
-    "max-output": { type: "string" },
-    script: { type: "string" },
-    interpreter: { type: "string" },
-    help: { type: "boolean", short: "h" },
-  } as const;
-  let parsed: ReturnType<
-    typeof parseArgs<{ options: typeof options; allowPositionals: true; args: string[] }>
-  >;
-  try {
-    parsed = parseArgs({ args: argv.slice(1), options, allowPositionals: true, strict: true });
-  } catch (error) {
-    throw new UsageError((error as Error).message, command);
-  }
-  const values = parsed.values as FlagValues;
+  const parsed = parseCommandLine(PROCESS_SPEC, sub, argv.slice(1));
+  const values = parsed.values;
   if (values.help) {
-    io.stdout.write(`Usage: ${usage}\n\n${CONNECTION_HELP}\n`);
+    io.stdout.write(`${subcommandHelp(PROCESS_SPEC, sub)}\n`);
     return 0;
   }
   if (CAPTURE_FLAGS.some((flag) => values[flag] !== undefined)) {
-    if (sub !== "run")
-      throw new UsageError(
-        `--${CAPTURE_FLAGS.find((f) => values[f] !== undefined)} is for 'process run'`,
-        command,
-      );
     return (await import("./process-capture")).runCapturedCommand(values, parsed.positionals, io);
   }
   const needsPid = sub === "get" || sub === "wait" || sub === "kill";
@@ -188,25 +130,6 @@ function requirePid(value: string | boolean | string[] | undefined, command: str
     throw new UsageError(`--pid ${quote(value)} is not a process id; give a whole number like 4242`, command);
   }
   return value;
-}
-
-/** Parses --timeout (default 10 minutes). */
-export function timeoutFrom(value: string | boolean | string[] | undefined, command: string): number {
-  if (typeof value !== "string") return 600_000;
-  const parsed = parseDuration(value);
-  if ("error" in parsed) throw new UsageError(`--timeout ${parsed.error}`, command);
-  return parsed.ms;
-}
-
-/** The --env NAME=VALUE pairs as a map. */
-export function envFrom(values: FlagValues, command: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const pair of (values.env as string[] | undefined) ?? []) {
-    const eq = pair.indexOf("=");
-    if (eq <= 0) throw new UsageError(`--env ${quote(pair)} is not NAME=VALUE`, command);
-    env[pair.slice(0, eq)] = pair.slice(eq + 1);
-  }
-  return env;
 }
 
 function specFrom(values: FlagValues, positionals: string[], command: string) {

@@ -1,26 +1,44 @@
 /** `vsphere-guest provider install|schema`: install the provider into a local mirror, print its schema. */
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { packageVersion } from "../../util/package-version";
+import { quote } from "../../util/quote";
 import { UsageError } from "../errors";
+import { type CommandSpec, commandHelp, parseCommandLine, subcommandHelp } from "../options";
 import type { CommandIo } from "./io";
 
 const PACKAGE_ROOT = join(__dirname, "..", "..", "..");
 
-/** Help of `vsphere-guest provider`. */
-export const PROVIDER_HELP = `Usage: vsphere-guest provider <install|schema> [options]
+/** `vsphere-guest provider`: every subcommand with its own options. */
+export const PROVIDER_SPEC: CommandSpec = {
+  name: "provider",
+  subcommands: {
+    install: {
+      summary: "put the provider into a local plugin mirror, so 'tofu init' finds it offline",
+      connection: false,
+      options: {
+        dir: { type: "string", value: "DIR", help: "the plugin mirror (default ~/.terraform.d/plugins)" },
+      },
+      description:
+        "Puts the provider into a local plugin mirror under registry.terraform.io and registry.opentofu.org,\nso 'terraform init' and 'tofu init' find it offline; prints the required_providers snippet.",
+    },
+    schema: {
+      summary: "print the provider schema as 'tofu providers schema -json' does",
+      connection: false,
+      options: {},
+      description:
+        "Prints the provider schema as 'tofu providers schema -json' does (the input of the bindings and docs).",
+    },
+  },
+};
 
-Commands:
-  install [--dir DIR]   put the provider into a local plugin mirror (default ~/.terraform.d/plugins)
-                        under registry.terraform.io and registry.opentofu.org, so 'terraform init' and
-                        'tofu init' find it offline; prints the required_providers snippet
-  schema                print the provider schema as 'tofu providers schema -json' does`;
+/** Help of `vsphere-guest provider`. */
+export const PROVIDER_HELP = commandHelp(PROVIDER_SPEC);
 
 /** The provider version: the package version. */
 export function providerVersion(): string {
-  return (JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string })
-    .version;
+  return packageVersion();
 }
 
 /** The platform directory name Terraform uses, e.g. `linux_amd64`. */
@@ -58,23 +76,23 @@ export function installProvider(dir: string): string[] {
 /** Runs `vsphere-guest provider ...`. */
 export async function providerCommand(argv: string[], io: CommandIo): Promise<number> {
   const sub = argv[0];
-  let values: { dir?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: argv.slice(1),
-      options: { dir: { type: "string" }, help: { type: "boolean", short: "h" } },
-      strict: true,
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message, "provider");
-  }
-  if (sub === undefined || sub === "--help" || sub === "-h" || values.help) {
+  if (sub === undefined || sub === "--help" || sub === "-h" || sub === "help") {
     io.stdout.write(`${PROVIDER_HELP}\n`);
     return sub === undefined ? 2 : 0;
   }
+  if (!(sub in PROVIDER_SPEC.subcommands))
+    throw new UsageError(`unknown command 'provider ${sub}'`, "provider");
+  const { values, positionals } = parseCommandLine(PROVIDER_SPEC, sub, argv.slice(1));
+  if (values.help) {
+    io.stdout.write(`${subcommandHelp(PROVIDER_SPEC, sub)}\n`);
+    return 0;
+  }
+  if (positionals.length > 0)
+    throw new UsageError(`unexpected argument ${quote(positionals[0])}`, `provider ${sub}`);
   switch (sub) {
     case "install": {
-      const dir = resolve(values.dir ?? join(io.env.HOME ?? homedir(), ".terraform.d", "plugins"));
+      const dirFlag = typeof values.dir === "string" ? values.dir : undefined;
+      const dir = resolve(dirFlag ?? join(io.env.HOME ?? homedir(), ".terraform.d", "plugins"));
       const files = installProvider(dir);
       for (const f of files) io.stderr.write(`installed ${f}\n`);
       io.stdout.write(

@@ -1,19 +1,20 @@
 /**
- * `vsphere-guest demo`: the main job against the built-in simulator, step by step — a process
- * started in a simulated guest with the CLI, the cdktf example stack synthesized, a real
- * `tofu plan` gating on the process's exit code — then the same with a process that fails.
+ * `npm run demo`: the main job against the built-in simulator, step by step — a process started in
+ * a simulated guest with the CLI, the cdktf example stack synthesized, a real `tofu plan` gating on
+ * the process's exit code — then the same with a process that fails.
+ *
+ * A script of the repository, not a CLI command: it needs examples/, ts-node and cdktf-cli, which
+ * an installed package does not have. Run by `npm run demo` (after the build) through ts-node.
  */
 import { type SpawnOptions, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { UsageError } from "../errors";
-import type { CommandIo } from "./io";
-import { installProvider } from "./provider";
+import { Simulator } from "../src/simulator";
 
-/** Help of `vsphere-guest demo`. */
-export const DEMO_HELP = `Usage: vsphere-guest demo [--tofu PATH]
+/** Help of the demo. */
+const DEMO_HELP = `Usage: npm run demo [-- --tofu PATH]
 
 Walks through the main job against the built-in simulator:
   1. starts the vCenter simulator;
@@ -28,7 +29,7 @@ Options:
   --tofu PATH   the OpenTofu (or Terraform) binary (default: the one scripts/build-hosts.sh built,
                 ~/.cache/vsphere-guest/hosts/tofu-1.12.6/tofu; npm run demo builds it)`;
 
-const ROOT = join(__dirname, "..", "..", "..");
+const ROOT = join(__dirname, "..");
 const CLI = join(ROOT, "bin", "vsphere-guest");
 /** Where scripts/build-hosts.sh puts the hosts (it honours VSPHERE_GUEST_HOSTS_DIR too). */
 function defaultTofu(env: NodeJS.ProcessEnv): string {
@@ -62,8 +63,14 @@ function run(command: string, args: string[], options: SpawnOptions): Promise<Ru
   });
 }
 
+/** A usage mistake: the message and exit code 2. */
+class UsageError extends Error {}
+
 /** Runs the demo; returns 0 when every step behaved as expected. */
-export async function demoCommand(argv: string[], io: CommandIo): Promise<number> {
+async function demo(
+  argv: string[],
+  io: { stdout: NodeJS.WritableStream; env: NodeJS.ProcessEnv },
+): Promise<number> {
   let values: { help?: boolean; tofu?: string };
   try {
     ({ values } = parseArgs({
@@ -72,7 +79,7 @@ export async function demoCommand(argv: string[], io: CommandIo): Promise<number
       strict: true,
     }));
   } catch (error) {
-    throw new UsageError((error as Error).message, "demo");
+    throw new UsageError((error as Error).message);
   }
   if (values.help) {
     io.stdout.write(`${DEMO_HELP}\n`);
@@ -82,13 +89,16 @@ export async function demoCommand(argv: string[], io: CommandIo): Promise<number
   if (!existsSync(tofu)) {
     throw new UsageError(
       `no OpenTofu binary at ${tofu}: run 'bash scripts/build-hosts.sh tofu-1.12.6' or give --tofu`,
-      "demo",
+    );
+  }
+  if (!existsSync(join(ROOT, "lib", "cli", "main.js"))) {
+    throw new UsageError(
+      "the compiled code is missing (lib/): run 'npm run build' first (npm run demo does)",
     );
   }
   const say = (text: string): void => {
     io.stdout.write(`${text}\n`);
   };
-  const { Simulator } = await import("../../simulator");
   const work = mkdtempSync(join(tmpdir(), "vsphere-guest-demo-"));
   const sim = await Simulator.start({});
   try {
@@ -150,7 +160,12 @@ export async function demoCommand(argv: string[], io: CommandIo): Promise<number
     say(
       `▶ 4/5  ${tofuName(tofu)}: init (offline, provider from the local mirror) and plan -var pid=${goodPid}`,
     );
-    installProvider(join(env.HOME!, ".terraform.d", "plugins"));
+    const install = await run(
+      process.execPath,
+      [CLI, "provider", "install", "--dir", join(env.HOME!, ".terraform.d", "plugins")],
+      { env },
+    );
+    if (install.code !== 0) throw new Error(`provider install failed: ${install.stderr.trim()}`);
     const init = await run(tofu, ["init", "-input=false", "-no-color"], { cwd: stackDir, env });
     if (init.code !== 0) throw new Error(`tofu init failed:\n${init.stdout}${init.stderr}`);
     const good = await plan(tofu, stackDir, env, goodPid);
@@ -222,3 +237,13 @@ function errorBlock(output: string): string {
   const start = output.indexOf("Error:");
   return (start >= 0 ? output.slice(start) : output).replace(/^[│╷╵]\s?/gm, "").trim();
 }
+
+demo(process.argv.slice(2), { stdout: process.stdout, env: process.env }).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`demo: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = error instanceof UsageError ? 2 : 1;
+  },
+);

@@ -1,0 +1,143 @@
+/**
+ * Option tables: each subcommand declares the options it takes, once. Parsing accepts exactly
+ * those (an option of another subcommand is a usage error naming it and where it belongs), and
+ * the subcommand's `--help` is generated from the same table.
+ */
+
+import { parseArgs } from "node:util";
+import { CONNECTION_FLAGS, CONNECTION_HELP, type FlagValues } from "./connection";
+import { UsageError } from "./errors";
+
+/** One option of a subcommand. */
+export interface OptionSpec {
+  /** A flag (`boolean`) or an option with a value (`string`). */
+  type: "string" | "boolean";
+  /** The option may be given several times. */
+  multiple?: boolean;
+  /** One-letter alias. */
+  short?: string;
+  /** The value's placeholder in the help, e.g. `PID`. */
+  value?: string;
+  /** One line of help. */
+  help: string;
+}
+
+/** A subcommand: its options, its arguments and its help. */
+export interface SubcommandSpec {
+  /** One line for the command's list of subcommands. */
+  summary: string;
+  /** What follows the options in the usage line, e.g. `-- PATH [ARGS...]`. */
+  args?: string;
+  /** The options, by long name (without `--`). */
+  options: Readonly<Record<string, OptionSpec>>;
+  /** Paragraphs after the usage line. */
+  description: string;
+  /** Whether it talks to vCenter (then the connection flags apply too). @default true */
+  connection?: boolean;
+}
+
+/** A command with subcommands, e.g. `process`. */
+export interface CommandSpec {
+  /** `process`, `file`, … */
+  name: string;
+  /** Paragraph after the list of subcommands. */
+  note?: string;
+  /** The subcommands by name. */
+  subcommands: Readonly<Record<string, SubcommandSpec>>;
+}
+
+/** The parsed command line of one subcommand. */
+export interface ParsedCommandLine {
+  /** Option values by long name. */
+  values: FlagValues;
+  /** Arguments that are not options. */
+  positionals: string[];
+}
+
+const HELP_OPTION = { help: { type: "boolean", short: "h" } } as const;
+
+function optionsFor(
+  sub: SubcommandSpec,
+): Record<string, { type: "string" | "boolean"; multiple?: boolean; short?: string }> {
+  const out: Record<string, { type: "string" | "boolean"; multiple?: boolean; short?: string }> = {
+    ...(sub.connection === false ? {} : CONNECTION_FLAGS),
+    ...HELP_OPTION,
+  };
+  for (const [name, o] of Object.entries(sub.options)) {
+    out[name] = {
+      type: o.type,
+      ...(o.multiple ? { multiple: true } : {}),
+      ...(o.short ? { short: o.short } : {}),
+    };
+  }
+  return out;
+}
+
+/** The help of a command: its subcommands. */
+export function commandHelp(spec: CommandSpec, extra = ""): string {
+  const names = Object.keys(spec.subcommands);
+  const width = Math.max(...names.map((n) => n.length)) + 3;
+  const lines = names.map((n) => `  ${n.padEnd(width)}${spec.subcommands[n]!.summary}`);
+  return [
+    `Usage: vsphere-guest ${spec.name} <${names.join("|")}> [options]`,
+    "",
+    "Commands:",
+    ...lines,
+    "",
+    ...(spec.note ? [spec.note] : []),
+    `Run 'vsphere-guest ${spec.name} <command> --help' for its options.`,
+    ...(extra ? ["", extra] : []),
+  ].join("\n");
+}
+
+/** The help of a subcommand, generated from its table. */
+export function subcommandHelp(spec: CommandSpec, name: string): string {
+  const sub = spec.subcommands[name]!;
+  const rows = Object.entries(sub.options).map(([option, o]) => {
+    const left = `--${option}${o.value ? ` ${o.value}` : ""}${o.short ? `, -${o.short}` : ""}`;
+    return [left, `${o.help}${o.multiple ? " (repeatable)" : ""}`] as const;
+  });
+  const width = Math.max(0, ...rows.map(([left]) => left.length)) + 2;
+  return [
+    `Usage: vsphere-guest ${spec.name} ${name}${rows.length > 0 ? " [options]" : ""}${sub.args ? ` ${sub.args}` : ""}`,
+    "",
+    sub.description,
+    ...(rows.length > 0
+      ? ["", "Options:", ...rows.map(([left, help]) => `  ${left.padEnd(width)}${help}`)]
+      : []),
+    ...(sub.connection === false ? [] : ["", CONNECTION_HELP]),
+  ].join("\n");
+}
+
+/**
+ * Parses the options of `spec`'s subcommand `name`: exactly the ones in its table (and the
+ * connection flags when it talks to vCenter). An unknown option is a usage error naming it and,
+ * when another subcommand takes it, that subcommand.
+ */
+export function parseCommandLine(spec: CommandSpec, name: string, argv: string[]): ParsedCommandLine {
+  const sub = spec.subcommands[name]!;
+  const command = `${spec.name} ${name}`;
+  try {
+    const parsed = parseArgs({ args: argv, options: optionsFor(sub), allowPositionals: true, strict: true });
+    return { values: parsed.values as FlagValues, positionals: parsed.positionals };
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    const unknown = /^Unknown option '([^']*)'/.exec((error as Error).message)?.[1];
+    if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && unknown !== undefined) {
+      const long = unknown.replace(/^--?/, "");
+      const elsewhere = Object.entries(spec.subcommands)
+        .filter(([other, s]) => other !== name && long in s.options)
+        .map(([other]) => `'${spec.name} ${other}'`);
+      const where =
+        elsewhere.length > 0
+          ? `: --${long} is for ${elsewhere.join(" and ")}`
+          : `; its options are ${
+              Object.keys(sub.options)
+                .map((o) => `--${o}`)
+                .join(", ") || "none"
+            }${sub.connection === false ? "" : " and the connection flags"}`;
+      throw new UsageError(`Unknown option '${unknown}' for '${command}'${where}`, command);
+    }
+    throw new UsageError((error as Error).message, command);
+  }
+}
