@@ -35,6 +35,35 @@ describe("the import graph", () => {
     expect(offending).toEqual([]);
   });
 
+  test("the layers import each other as DESIGN.md's diagram says, and no other way", () => {
+    const layer = (file: string): string => file.split("/")[1]!.replace(/\.ts$/, "");
+    const edges = new Set<string>();
+    for (const [file, targets] of importGraph("src")) {
+      for (const target of targets.filter((t) => t.startsWith("src/")))
+        if (layer(file) !== layer(target)) edges.add(`${layer(file)} → ${layer(target)}`);
+    }
+    expect([...edges].sort()).toEqual(
+      [
+        "cli → provider",
+        "cli → simulator",
+        "cli → util",
+        "cli → vcenter",
+        "constructs → util",
+        "constructs → vcenter",
+        "index → constructs",
+        "index → vcenter",
+        "plugin → util",
+        "provider → plugin",
+        "provider → util",
+        "provider → vcenter",
+        "simulator → plugin",
+        "simulator → util",
+        "simulator → vcenter",
+        "vcenter → util",
+      ].sort(),
+    );
+  });
+
   test("src/ has no import cycles of values", () => {
     expect(cycles(importGraph("src", { valuesOnly: true })).map((c) => c.join(" → "))).toEqual([]);
   });
