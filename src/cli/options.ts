@@ -92,14 +92,18 @@ export function commandHelp(spec: CommandSpec, extra = ""): string {
 
 /** The help of a subcommand, generated from its table. */
 export function subcommandHelp(spec: CommandSpec, name: string): string {
-  const sub = spec.subcommands[name]!;
+  return optionsHelp(`${spec.name} ${name}`, spec.subcommands[name]!);
+}
+
+/** The help of a command without subcommands (`vsphere-guest simulator`), generated from its table. */
+export function optionsHelp(command: string, sub: SubcommandSpec): string {
   const rows = Object.entries(sub.options).map(([option, o]) => {
     const left = `--${option}${o.value ? ` ${o.value}` : ""}${o.short ? `, -${o.short}` : ""}`;
     return [left, `${o.help}${o.multiple ? " (repeatable)" : ""}`] as const;
   });
   const width = Math.max(0, ...rows.map(([left]) => left.length)) + 2;
   return [
-    `Usage: vsphere-guest ${spec.name} ${name}${rows.length > 0 ? " [options]" : ""}${sub.args ? ` ${sub.args}` : ""}`,
+    `Usage: vsphere-guest ${command}${rows.length > 0 ? " [options]" : ""}${sub.args ? ` ${sub.args}` : ""}`,
     "",
     sub.description,
     ...(rows.length > 0
@@ -115,8 +119,19 @@ export function subcommandHelp(spec: CommandSpec, name: string): string {
  * when another subcommand takes it, that subcommand.
  */
 export function parseCommandLine(spec: CommandSpec, name: string, argv: string[]): ParsedCommandLine {
-  const sub = spec.subcommands[name]!;
-  const command = `${spec.name} ${name}`;
+  return parseOptions(`${spec.name} ${name}`, spec.subcommands[name]!, argv, spec);
+}
+
+/**
+ * Parses the options of one table (`command` names it in messages); with `family`, an option of a
+ * sibling subcommand is named as belonging there.
+ */
+export function parseOptions(
+  command: string,
+  sub: SubcommandSpec,
+  argv: string[],
+  family?: CommandSpec,
+): ParsedCommandLine {
   try {
     const parsed = parseArgs({ args: argv, options: optionsFor(sub), allowPositionals: true, strict: true });
     return { values: parsed.values as FlagValues, positionals: parsed.positionals };
@@ -125,9 +140,9 @@ export function parseCommandLine(spec: CommandSpec, name: string, argv: string[]
     const unknown = /^Unknown option '([^']*)'/.exec((error as Error).message)?.[1];
     if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && unknown !== undefined) {
       const long = unknown.replace(/^--?/, "");
-      const elsewhere = Object.entries(spec.subcommands)
-        .filter(([other, s]) => other !== name && long in s.options)
-        .map(([other]) => `'${spec.name} ${other}'`);
+      const elsewhere = Object.entries(family?.subcommands ?? {})
+        .filter(([other, s]) => `${family?.name} ${other}` !== command && long in s.options)
+        .map(([other]) => `'${family?.name} ${other}'`);
       const where =
         elsewhere.length > 0
           ? `: --${long} is for ${elsewhere.join(" and ")}`

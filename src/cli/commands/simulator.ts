@@ -2,53 +2,64 @@
 
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { quote } from "../../util/quote";
 import { UsageError } from "../errors";
+import { optionsHelp, parseOptions, type SubcommandSpec } from "../options";
 import type { CommandIo } from "./io";
 
-/** Help of `vsphere-guest simulator`. */
-export const SIMULATOR_HELP = `Usage: vsphere-guest simulator [--port N] [--host H] [--inventory FILE] [--retention SECONDS]
-                             [--user USER] [--password PASSWORD] [--ca-file FILE]
-                             [--transfer-url-host address|*]
-
-Serves a simulated vCenter (the guest processes and guest filesystem APIs over HTTPS, with real local
+/** The options of `vsphere-guest simulator`. */
+export const SIMULATOR_SPEC: SubcommandSpec = {
+  summary: "serve a simulated vCenter",
+  connection: false,
+  options: {
+    port: { type: "string", value: "N", help: "port to listen on; 0 picks a free one (default 0)" },
+    host: { type: "string", value: "H", help: "address to listen on (default 127.0.0.1)" },
+    inventory: {
+      type: "string",
+      value: "FILE",
+      help: 'JSON inventory of VMs (and optional "faults") instead of the built-in one',
+    },
+    retention: {
+      type: "string",
+      value: "SECONDS",
+      help: "how long a finished process's exit code stays readable (default 300)",
+    },
+    user: {
+      type: "string",
+      value: "USER",
+      help: "vCenter user to accept (default administrator@vsphere.local)",
+    },
+    password: {
+      type: "string",
+      value: "PASSWORD",
+      help: "vCenter password to accept (default: random, printed in the first line)",
+    },
+    "ca-file": {
+      type: "string",
+      value: "FILE",
+      help: "where to write the generated CA certificate (default: a temporary file)",
+    },
+    "transfer-url-host": {
+      type: "string",
+      value: "address|*",
+      help: 'host of the file transfer URLs: the listen address (default), or * ("the server you called")',
+    },
+  },
+  description: `Serves a simulated vCenter (the guest processes and guest filesystem APIs over HTTPS, with real local
 processes and files: a simulated guest's files and processes are this machine's) until
 SIGINT or SIGTERM. The first line on stdout is one JSON object describing it:
   {"url", "server", "user", "password", "ca_file", "vms": [{"vm", "name", "power_state",
-   "tools_running", "guest_user", "guest_password"}, ...]}
+   "tools_running", "guest_user", "guest_password"}, ...]}`,
+};
 
-Options:
-  --port N              port to listen on; 0 picks a free one (default 0)
-  --host H              address to listen on (default 127.0.0.1)
-  --inventory FILE      JSON inventory of VMs (and optional "faults") instead of the built-in one
-  --retention SECONDS   how long a finished process's exit code stays readable (default 300)
-  --user USER           vCenter user to accept (default administrator@vsphere.local)
-  --password PASSWORD   vCenter password to accept (default: random, printed in the first line)
-  --ca-file FILE        where to write the generated CA certificate (default: a temporary file)
-  --transfer-url-host address|*
-                        host part of the file transfer URLs: the listen address (default), or *
-                        ("the server you called", which clients replace)`;
+/** Help of \`vsphere-guest simulator\`. */
+export const SIMULATOR_HELP = optionsHelp("simulator", SIMULATOR_SPEC);
 
 /** Runs the simulator command; resolves with the exit code once it was stopped. */
 export async function simulatorCommand(argv: string[], io: CommandIo): Promise<number> {
-  const options = {
-    port: { type: "string" },
-    host: { type: "string" },
-    inventory: { type: "string" },
-    retention: { type: "string" },
-    user: { type: "string" },
-    password: { type: "string" },
-    "ca-file": { type: "string" },
-    "transfer-url-host": { type: "string" },
-    help: { type: "boolean", short: "h" },
-  } as const;
-  let values: { [K in keyof typeof options]?: string | boolean };
-  try {
-    ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }));
-  } catch (error) {
-    throw new UsageError((error as Error).message, "simulator");
-  }
+  const { values, positionals } = parseOptions("simulator", SIMULATOR_SPEC, argv);
+  if (positionals.length > 0)
+    throw new UsageError(`unexpected argument ${quote(positionals[0])}`, "simulator");
   if (values.help) {
     io.stdout.write(`${SIMULATOR_HELP}\n`);
     return 0;
@@ -62,7 +73,8 @@ export async function simulatorCommand(argv: string[], io: CommandIo): Promise<n
       "simulator",
     );
   }
-  const transferUrlHost = values["transfer-url-host"];
+  const transferUrlHost =
+    typeof values["transfer-url-host"] === "string" ? values["transfer-url-host"] : undefined;
   if (transferUrlHost !== undefined && transferUrlHost !== "address" && transferUrlHost !== "*") {
     throw new UsageError(`--transfer-url-host ${quote(transferUrlHost)} must be address or *`, "simulator");
   }
@@ -90,12 +102,12 @@ export async function simulatorCommand(argv: string[], io: CommandIo): Promise<n
 }
 
 function wholeNumber(
-  value: string | boolean | undefined,
+  value: string | boolean | string[] | undefined,
   flag: string,
   min: number,
   max: number,
 ): number | undefined {
-  if (value === undefined || typeof value === "boolean") return undefined;
+  if (typeof value !== "string") return undefined;
   if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
     throw new UsageError(`${flag} ${quote(value)} must be a whole number from ${min} to ${max}`, "simulator");
   }
