@@ -3,7 +3,7 @@
  * resource (`test_note`, notes kept in a Map): validate, plan (computed values unknown on create,
  * replacement when an input changes and there is no update), apply (create and delete), read
  * (including an object gone behind the provider's back), import, and state upgrade. The resource
- * author writes only the definition below; everything else is the framework's.
+ * author writes only the definition in `note-resource.ts`; everything else is the framework's.
  */
 
 import type * as grpc from "@grpc/grpc-js";
@@ -13,9 +13,7 @@ import {
   createProviderServer,
   decodeBlock,
   defineDataSource,
-  defineResource,
   encodeBlock,
-  errorDiag,
   isUnknown,
   type PluginServer,
   serve,
@@ -24,62 +22,11 @@ import { tfplugin6 } from "../../../src/plugin/proto/gen/tfplugin6";
 import { MAGIC_COOKIE_VALUE } from "../../../src/plugin/protocol/server";
 import { pluginServerCertificate } from "../../../src/plugin/tls/x509";
 import { call, connect, parseHandshake } from "../protocol/helpers";
-
-const NOTE_SCHEMA = {
-  description: "A note kept by the test provider.",
-  attributes: {
-    text: { type: "string", required: true, description: "What the note says." },
-    label: { type: "string", optional: true, description: "A label." },
-    id: { type: "string", computed: true, description: "The note's id." },
-    length: { type: "number", computed: true, description: "How many characters the text has." },
-  },
-} as const;
+import { memoryStore, NOTE_SCHEMA, type Note, type NoteContext, noteResource } from "./note-resource";
 
 const PROVIDER_SCHEMA = {
   attributes: { prefix: { type: "string", optional: true, description: "Prefix of note ids." } },
 } as const;
-
-interface Context {
-  notes: Map<string, { text: string; label: string | null }>;
-  prefix: string;
-}
-
-/** What a resource author writes: the schema above and these hooks. */
-const note = defineResource({
-  typeName: "test_note",
-  schema: NOTE_SCHEMA,
-  version: 1,
-  validate: ({ config }) =>
-    config.text === ""
-      ? [errorDiag("Empty text", "text must not be empty.", [{ attributeName: "text" }])]
-      : [],
-  async create({ config }, ctx: Context) {
-    const id = `${ctx.prefix}${ctx.notes.size + 1}`;
-    ctx.notes.set(id, { text: config.text, label: config.label });
-    return { state: { id, length: config.text.length } };
-  },
-  async read({ state }, ctx: Context) {
-    const found = state.id === null ? undefined : ctx.notes.get(state.id);
-    if (!found) return { state: null };
-    return { state: { ...state, text: found.text, label: found.label, length: found.text.length } };
-  },
-  async delete({ state }, ctx: Context) {
-    if (state.id !== null) ctx.notes.delete(state.id);
-    return {};
-  },
-  upgrade({ version, state }) {
-    // Version 0 called the text `body`.
-    if (version !== 0) return { diagnostics: [errorDiag("Unknown version", `version ${version}`)] };
-    const body = typeof state.body === "string" ? state.body : "";
-    const id = typeof state.id === "string" ? state.id : null;
-    return { state: { text: body, label: null, id, length: body.length } };
-  },
-  async import({ id }, ctx: Context) {
-    const found = ctx.notes.get(id);
-    if (!found) return { diagnostics: [errorDiag("Cannot import", `There is no note ${id}.`)] };
-    return { state: { id, text: found.text, label: found.label, length: found.text.length } };
-  },
-});
 
 const echo = defineDataSource({
   typeName: "test_echo",
@@ -96,7 +43,7 @@ const steps = (paths: tfplugin6.IAttributePath[]) =>
 
 describe("managed resources through the framework, over mTLS", () => {
   const hostCert = pluginServerCertificate();
-  const notes = new Map<string, { text: string; label: string | null }>();
+  const notes = new Map<string, Note>();
   let server: PluginServer;
   let client: grpc.Client;
 
@@ -135,14 +82,14 @@ describe("managed resources through the framework, over mTLS", () => {
 
   beforeAll(async () => {
     let stdout = "";
-    const provider = createProviderServer<typeof PROVIDER_SCHEMA, Context>({
+    const provider = createProviderServer<typeof PROVIDER_SCHEMA, NoteContext>({
       name: "test",
       schema: PROVIDER_SCHEMA,
       dataSources: [echo],
-      resources: [note],
+      resources: [noteResource],
       log: createLogger({ level: "off", write: () => {} }),
       configure: async ({ config }) => ({
-        context: { notes, prefix: config.prefix ?? "note-" },
+        context: { store: memoryStore(notes), prefix: config.prefix ?? "note-" },
         diagnostics: [],
       }),
     });
