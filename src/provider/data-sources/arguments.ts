@@ -84,11 +84,6 @@ export function validatePid(value: CtyValue | undefined): Diagnostic[] {
   return bad(`${quote(value)} is not a number`);
 }
 
-/** The pid as the client takes it (a bigint stays a bigint: exact). */
-export function pidOf(config: BlockValue): number | bigint {
-  return config.pid as number | bigint;
-}
-
 /** Validation of the credentials block of a data source. */
 export function validateCredentials(config: BlockValue): Diagnostic[] {
   return checkCredentials(nested(config, "credentials"), "credentials");
