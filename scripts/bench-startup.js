@@ -22,7 +22,7 @@ const root = path.resolve(__dirname, "..");
 const runs = Number(process.argv[2] ?? 20);
 const executable = path.resolve(process.argv[3] ?? path.join(root, "bin", "terraform-provider-vsphereguest"));
 const bundle = path.join(root, "lib", "provider", "main.bundle.js");
-const { pluginServerCertificate } = require(path.join(root, "lib", "tls", "x509.js"));
+const { pluginServerCertificate } = require(path.join(root, "lib", "plugin", "tls", "x509.js"));
 
 const env = {
   ...process.env,

@@ -13,7 +13,7 @@ require("node:crypto");
 const cryptoMs = ms(cryptoStart);
 
 const loadStart = process.hrtime.bigint();
-const x509 = require(path.join(__dirname, "..", "lib", "tls", "x509.js"));
+const x509 = require(path.join(__dirname, "..", "lib", "plugin", "tls", "x509.js"));
 const loadMs = ms(loadStart);
 
 const coldStart = process.hrtime.bigint();
