@@ -1,4 +1,8 @@
-/** The `GuestProcess` construct: one guest process read at plan time, optionally a gate on its exit code. */
+/**
+ * The `GuestProcess` construct, written once for every core (see `core.ts`): one guest process read at
+ * plan time, optionally a gate on its exit code. Each core's entry point instantiates it with
+ * {@link defineGuestProcess}.
+ */
 
 import { Construct } from "constructs";
 import { parseDuration } from "../util/duration";

@@ -1,7 +1,7 @@
 /**
- * The constructs for CDK Terrain (`cdktn` 0.24, the community continuation of cdktf): the bindings generated from the
- * provider's schema by `@cdktn/provider-generator` and the hand-written constructs, typed with cdktn's
- * classes. Entry point `vsphere-guest/cdktn`.
+ * The constructs for CDK Terrain (`cdktn` 0.24, the community continuation of cdktf): the bindings
+ * generated from the provider's schema by `@cdktn/provider-generator` and the hand-written constructs,
+ * typed with cdktn's classes. Entry point `vsphere-guest/cdktn`.
  */
 import * as cdktn from "cdktn";
 import {
