@@ -27,7 +27,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-step() { printf '\n▶ %s\n' "$*" >&2; }
+step() { printf '\n▶ [%3d s] %s\n' "$((SECONDS - started))" "$*" >&2; }
 fail() {
   echo "check-package: FAILED: $*" >&2
   exit 1
@@ -157,21 +157,29 @@ EOF
     "$cli" simulator --port 0 >"$work/sim.json" 2>"$work/sim.err" &
     sim_pid=$!
     for _ in $(seq 1 300); do
-      [ -s "$work/sim.json" ] && break
+      [ "$(wc -l <"$work/sim.json")" -ge 1 ] && break # the first line is complete
       kill -0 "$sim_pid" 2>/dev/null || {
         cat "$work/sim.err" >&2
         fail "the simulator exited"
       }
       sleep 0.1
     done
-    [ -s "$work/sim.json" ] || fail "the simulator printed nothing in 30 s"
-    eval "$(node -e '
-      const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8").split("\n")[0]);
-      const vm = d.vms.find((v) => v.vm === "vm-1001");
-      const v = { VSPHERE_SERVER: d.server, VSPHERE_USER: d.user, VSPHERE_PASSWORD: d.password,
-        VSPHERE_CA_FILE: d.ca_file, VSPHERE_GUEST_USER: vm.guest_user, VSPHERE_GUEST_PASSWORD: vm.guest_password };
-      for (const [k, x] of Object.entries(v)) console.log(`export ${k}=${JSON.stringify(String(x))}`);
-    ' "$work/sim.json")"
+    [ "$(wc -l <"$work/sim.json")" -ge 1 ] || fail "the simulator printed nothing in 30 s"
+    # The first line the simulator printed, as VSPHERE_* variables (with vm-1001's guest account).
+    sim_field() {
+      node -e '
+        const d = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8").split("\n")[0]);
+        const vm = d.vms.find((v) => v.vm === "vm-1001");
+        process.stdout.write(String(process.argv[2].startsWith("guest_") ? vm[process.argv[2]] : d[process.argv[2]]));
+      ' "$work/sim.json" "$1"
+    }
+    VSPHERE_SERVER=$(sim_field server)
+    VSPHERE_USER=$(sim_field user)
+    VSPHERE_PASSWORD=$(sim_field password)
+    VSPHERE_CA_FILE=$(sim_field ca_file)
+    VSPHERE_GUEST_USER=$(sim_field guest_user)
+    VSPHERE_GUEST_PASSWORD=$(sim_field guest_password)
+    export VSPHERE_SERVER VSPHERE_USER VSPHERE_PASSWORD VSPHERE_CA_FILE VSPHERE_GUEST_USER VSPHERE_GUEST_PASSWORD
   fi
 
   step "$core: tofu init and plan against the simulator"
@@ -184,7 +192,7 @@ EOF
     fail "$core: tofu init"
   }
 
-  pid=$("$cli" process start --vm vm-1001 -- /bin/sh -c 'exit 0')
+  pid=$("$cli" process start --vm vm-1001 -- /bin/sh -c 'exit 0') || fail "process start"
   if ! run_tofu plan -var "pid=$pid" >"$work/plan.log" 2>&1; then
     cat "$work/plan.log" >&2
     fail "$core: the plan failed for a process that exited 0"
@@ -195,7 +203,7 @@ EOF
   }
   echo "  exit 0: gate passed, terraform_data.release planned" >&2
 
-  pid=$("$cli" process start --vm vm-1001 -- /bin/sh -c 'exit 3')
+  pid=$("$cli" process start --vm vm-1001 -- /bin/sh -c 'exit 3') || fail "process start"
   if run_tofu plan -var "pid=$pid" >"$work/plan.log" 2>&1; then
     cat "$work/plan.log" >&2
     fail "$core: the plan passed for a process that exited 3"
