@@ -70,9 +70,13 @@ for core in cdktf cdktn; do
   mkdir -p "$app"
   cd "$app"
 
-  step "$core: a fresh project; npm install the tarball, $core, constructs, typescript 5, @types/node 20"
+  # cdktf: the newest constructs, as an existing cdktf project has it; cdktn: the one npm picks for
+  # cdktn's narrower peer range.
+  constructs=constructs
+  [ "$core" = cdktf ] && constructs=constructs@latest
+  step "$core: a fresh project; npm install the tarball, $core, $constructs, typescript 5, @types/node 20"
   quietly npm init -y
-  quietly npm install --no-audit --no-fund --loglevel=error "$tarball" "$core" constructs "typescript@5" "@types/node@20"
+  quietly npm install --no-audit --no-fund --loglevel=error "$tarball" "$core" "$constructs" "typescript@5" "@types/node@20"
   echo "  $(node -p "['$core', 'constructs', 'typescript'].map((n) => n + ' ' + require('./node_modules/' + n + '/package.json').version).join(', ')")" >&2
 
   cat >main.ts <<EOF
@@ -132,8 +136,9 @@ EOF
   for resolution in node10 node16 bundler; do
     case $resolution in
       node10) flags=(-p .) ;;
-      node16) flags=(-p . --noEmit --module node16 --moduleResolution node16) ;;
-      bundler) flags=(-p . --noEmit --module esnext --moduleResolution bundler) ;;
+      # The node10 run checks every declaration file; these two check how the imports resolve.
+      node16) flags=(-p . --noEmit --skipLibCheck --module node16 --moduleResolution node16) ;;
+      bundler) flags=(-p . --noEmit --skipLibCheck --module esnext --moduleResolution bundler) ;;
     esac
     if ! npx --no-install tsc "${flags[@]}" >"$work/tsc.log" 2>&1; then
       cat "$work/tsc.log" >&2
