@@ -159,7 +159,8 @@ EOF
 
   if [ -z "$sim_pid" ]; then
     step "the simulator, from the installed package"
-    "$cli" simulator --port 0 >"$work/sim.json" 2>"$work/sim.err" &
+    : >"$work/sim.json" # exists before the background shell opens it
+    "$cli" simulator --port 0 >>"$work/sim.json" 2>"$work/sim.err" &
     sim_pid=$!
     for _ in $(seq 1 300); do
       [ "$(wc -l <"$work/sim.json")" -ge 1 ] && break # the first line is complete
