@@ -194,13 +194,27 @@ function main() {
       `building for ${target.os}_${target.arch} on ${HOST.os}_${HOST.arch}: no code cache (it only loads where it was made)`,
     );
   const config = {
-    main: "provider.js",
+    main: "main.js",
     output: "provider.blob",
     disableExperimentalSEAWarning: true,
     useCodeCache: codeCache,
+    assets: {
+      "provider.js": "provider.js",
+      ...(codeCache ? { "provider.js.cache": "provider.js.cache" } : {}),
+    },
   };
+  const loader = fs.readFileSync(path.join(__dirname, "sea", "main.js"));
   const fingerprint = sha256(
-    JSON.stringify({ RECIPE, version, target, config, node: sha256File(node), bundle: sha256(bundled) }),
+    JSON.stringify({
+      RECIPE,
+      version,
+      target,
+      config,
+      node: sha256File(node),
+      bundle: sha256(bundled),
+      loader: sha256(loader),
+      cacheMaker: sha256(fs.readFileSync(path.join(__dirname, "sea", "code-cache.js"))),
+    }),
   );
   const recordFile = path.join(targetDir, "build.json");
   const previous = fs.existsSync(recordFile) ? JSON.parse(fs.readFileSync(recordFile, "utf8")) : undefined;
@@ -215,6 +229,9 @@ function main() {
     return;
   }
 
+  fs.writeFileSync(path.join(seaDir, "main.js"), loader);
+  if (codeCache)
+    makeCodeCache(node, path.join(seaDir, "provider.js"), path.join(seaDir, "provider.js.cache"));
   fs.writeFileSync(path.join(seaDir, "sea-config.json"), `${JSON.stringify(config, null, 2)}\n`);
   // The blob must come from the target's Node.js: run it when it runs here, else this same version.
   const maker = native ? node : process.execPath;
@@ -253,6 +270,27 @@ function main() {
   log(
     `${path.relative(ROOT, exe)}: ${(record.size / 1048576).toFixed(1)} MiB, Node.js ${record.node}, code cache ${codeCache ? "on" : "off"}, sha256 ${record.sha256.slice(0, 12)}…`,
   );
+}
+
+/**
+ * The V8 code cache of the bundle, made by the target's Node.js after the provider ran up to its
+ * handshake as a host starts it (see scripts/sea/code-cache.js).
+ */
+function makeCodeCache(node, bundleFile, out) {
+  const { pluginServerCertificate } = require(path.join(ROOT, "lib", "tls", "x509.js"));
+  const env = {
+    PATH: process.env.PATH,
+    TF_PLUGIN_MAGIC_COOKIE: "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2",
+    PLUGIN_PROTOCOL_VERSIONS: "5,6",
+    PLUGIN_CLIENT_CERT: pluginServerCertificate().certPem,
+  };
+  const run = spawnSync(node, [path.join(__dirname, "sea", "code-cache.js"), bundleFile, out], {
+    env,
+    encoding: "utf8",
+    timeout: 90_000,
+  });
+  if (run.status !== 0 || !fs.existsSync(out))
+    throw new PackageError(`making the code cache failed (exit ${run.status ?? run.signal}):\n${run.stderr}`);
 }
 
 /** Platform preparation before the injection. */
