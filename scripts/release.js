@@ -40,6 +40,7 @@ function main() {
   const out = path.resolve(values.out ?? path.join(ROOT, "dist", "release", version));
   const { zip } = require(path.join(ROOT, "lib", "util", "zip.js"));
 
+  checkSigningKey();
   const builds = findBuilds(version);
   if (builds.length === 0)
     throw new ReleaseError(`no executable of version ${version} in dist/: run \`npm run package\` first`);
@@ -112,6 +113,19 @@ function findBuilds(version) {
     builds.push({ os: record.os, arch: record.arch, executable });
   }
   return builds;
+}
+
+/** Fails before any work when RELEASE_GPG_KEY_ID names no secret key gpg can use. */
+function checkSigningKey() {
+  const key = process.env.RELEASE_GPG_KEY_ID;
+  if (!key) return;
+  const run = spawnSync("gpg", ["--batch", "--list-secret-keys", key], { encoding: "utf8" });
+  if (run.error?.code === "ENOENT")
+    throw new ReleaseError("RELEASE_GPG_KEY_ID is set but gpg is not installed (e.g. apt-get install gnupg)");
+  if (run.status !== 0)
+    throw new ReleaseError(
+      `gpg could not sign with RELEASE_GPG_KEY_ID=${key}: no such secret key in ${process.env.GNUPGHOME ?? "the default keyring"} (gpg --list-secret-keys shows the keys there)`,
+    );
 }
 
 /** Signs `file` into `<file>.sig` when RELEASE_GPG_KEY_ID is set; returns the key used. */
