@@ -77,6 +77,17 @@ export class Workspace {
     return ws;
   }
 
+  /**
+   * Creates the directories with `cliConfig` as the host's CLI configuration and installs nothing:
+   * the provider must come from where that configuration says (a mirror). The host runs with no
+   * `node` on its `PATH`, as a machine without Node.js would.
+   */
+  static withCliConfig(host: Host, cliConfig: string): Workspace {
+    const ws = new Workspace(host, mkdtempSync(join(tmpdir(), `vsg-e2e-${host.name}-`)), "executable");
+    writeFileSync(ws.cliConfig, cliConfig);
+    return ws;
+  }
+
   /** Writes `main.tf` (replacing every other .tf file). */
   write(hcl: string, file = "main.tf"): void {
     writeFileSync(join(this.dir, file), hcl);
