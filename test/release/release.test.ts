@@ -132,3 +132,15 @@ test("without RELEASE_GPG_KEY_ID: says so and writes no signature", async () => 
   expect(existsSync(join(out, `${P}_${V}_SHA256SUMS`))).toBe(true);
   expect(existsSync(join(out, `${P}_${V}_SHA256SUMS.sig`))).toBe(false);
 });
+
+test("the npm package ships neither dist/ (executables, releases) nor the packaging scripts", async () => {
+  const r = await runCommand("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    timeoutMs: 120_000,
+  });
+  expect(r.code).toBe(0);
+  const files = (JSON.parse(r.stdout) as { files: { path: string }[] }[])[0].files.map((f) => f.path);
+  expect(files).toContain("bin/terraform-provider-vsphereguest");
+  expect(files.filter((f) => f.startsWith("dist/") || f.startsWith("scripts/"))).toEqual([]);
+});
