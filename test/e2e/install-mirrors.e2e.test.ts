@@ -1,12 +1,13 @@
 /**
  * Installing the released provider the way a plain-HCL user does, on every host: `init` from a
- * packed filesystem mirror (the release zip under HOST/NAMESPACE/TYPE/) and from a provider network
- * mirror served over HTTPS on 127.0.0.1 (trusted through SSL_CERT_FILE), with no `node` on the
+ * packed filesystem mirror (the release zip under HOST/NAMESPACE/TYPE/), from a provider network
+ * mirror served over HTTPS on 127.0.0.1 (trusted through SSL_CERT_FILE), and from a provider
+ * registry on localhost serving the signed release (a throw-away GPG key), with no `node` on the
  * host's PATH. The lock file must carry hashes that match the artifacts, and a tampered zip must
  * be refused. (The hosts check a mirror's zh: hashes but lock only the h1: hash of what they
  * installed: zh: hashes enter a lock file only from a registry's signed SHA256SUMS.)
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
@@ -23,6 +24,7 @@ const ROOT = join(__dirname, "..", "..");
 const V = "0.1.0";
 const INNER = `terraform-provider-vsphereguest_v${V}`;
 const ZIP = `terraform-provider-vsphereguest_${V}_${platformDir()}.zip`;
+const SUMS = `terraform-provider-vsphereguest_${V}_SHA256SUMS`;
 const CONFIG = `terraform {
   required_providers {
     vsphereguest = { source = "vsphere-guest/vsphereguest" }
@@ -47,16 +49,52 @@ let server: Server;
 let mirrorUrl: string;
 let caFile: string;
 let serveTampered = false;
+let serveBadSignature = false;
 const requests: string[] = [];
+/** The registry's host name (`localhost:PORT`) and signing key, when gpg is there to sign. */
+let registryHost: string;
+let signingKey: { keyId: string; armor: string } | undefined;
+const hasGpg = spawnSync("gpg", ["--version"], { stdio: "ignore" }).status === 0;
+if (!hasGpg)
+  process.stderr.write("install-mirrors: gpg is not installed: skipping the signed-registry tests\n");
 
 beforeAll(async () => {
   const executable = readFileSync(requireSingleExecutable());
   tmp = mkdtempSync(join(tmpdir(), "vsg-mirrors-"));
-  // The zip `npm run release` makes, from the executable `npm run package` made.
-  execFileSync(process.execPath, [join(ROOT, "scripts", "release.js"), "--out", join(tmp, "release")], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME },
-    stdio: "ignore",
-  });
+  // What `npm run release` makes from the executable `npm run package` made, signed with a
+  // throw-away key when gpg is there.
+  const releaseEnv: Record<string, string | undefined> = { PATH: process.env.PATH, HOME: process.env.HOME };
+  if (hasGpg) {
+    const gnupghome = join(tmp, "g");
+    mkdirSync(gnupghome, { mode: 0o700 });
+    const gpg = (...args: string[]) =>
+      execFileSync("gpg", ["--batch", ...args], {
+        env: { ...process.env, GNUPGHOME: gnupghome },
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+    gpg(
+      "--passphrase",
+      "",
+      "--quick-gen-key",
+      "vsphere-guest test <test@example.invalid>",
+      "default",
+      "default",
+      "never",
+    );
+    const fingerprint = /^fpr:+([0-9A-F]{40}):/m.exec(gpg("--with-colons", "--list-secret-keys"))?.[1] ?? "";
+    signingKey = { keyId: fingerprint.slice(-16), armor: gpg("--armor", "--export", fingerprint) };
+    Object.assign(releaseEnv, { GNUPGHOME: gnupghome, RELEASE_GPG_KEY_ID: fingerprint });
+  }
+  try {
+    execFileSync(process.execPath, [join(ROOT, "scripts", "release.js"), "--out", join(tmp, "release")], {
+      env: releaseEnv,
+      stdio: "ignore",
+    });
+  } finally {
+    if (hasGpg)
+      spawnSync("gpgconf", ["--kill", "all"], { env: { ...process.env, GNUPGHOME: join(tmp, "g") } });
+  }
   released = readFileSync(join(tmp, "release", ZIP));
   expected = { zh: zhHash(released), h1: h1Hash([{ name: INNER, data: executable }]) };
   // A well-formed zip of the same name whose executable differs in one byte.
@@ -85,7 +123,29 @@ beforeAll(async () => {
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify(body));
     };
-    if (m?.[2] === "index.json") json({ versions: { [V]: {} } });
+    const file = /^\/registry\/files\/([\w.-]+)$/.exec(url)?.[1];
+    const [os, arch] = platformDir().split("_");
+    if (url === "/.well-known/terraform.json") json({ "providers.v1": "/registry/v1/providers/" });
+    else if (url === "/registry/v1/providers/vsphere-guest/vsphereguest/versions")
+      json({ versions: [{ version: V, protocols: ["6.0"], platforms: [{ os, arch }] }] });
+    else if (url === `/registry/v1/providers/vsphere-guest/vsphereguest/${V}/download/${os}/${arch}`)
+      json({
+        protocols: ["6.0"],
+        os,
+        arch,
+        filename: ZIP,
+        download_url: `https://${registryHost}/registry/files/${ZIP}`,
+        shasums_url: `https://${registryHost}/registry/files/${SUMS}`,
+        shasums_signature_url: `https://${registryHost}/registry/files/${SUMS}.sig`,
+        shasum: expected.zh.slice(3),
+        signing_keys: { gpg_public_keys: [{ key_id: signingKey?.keyId, ascii_armor: signingKey?.armor }] },
+      });
+    else if (file !== undefined && [ZIP, SUMS, `${SUMS}.sig`].includes(file)) {
+      const body = readFileSync(join(tmp, "release", file));
+      if (file.endsWith(".sig") && serveBadSignature) body[body.length - 1] ^= 0x01;
+      res.writeHead(200, { "content-type": "application/octet-stream" });
+      res.end(body);
+    } else if (m?.[2] === "index.json") json({ versions: { [V]: {} } });
     else if (m?.[2] === `${V}.json`)
       json({ archives: { [platformDir()]: { url: ZIP, hashes: [expected.zh] } } });
     else if (m?.[2] === ZIP) {
@@ -98,6 +158,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   mirrorUrl = `https://127.0.0.1:${(server.address() as AddressInfo).port}/v1/providers/`;
+  registryHost = `localhost:${(server.address() as AddressInfo).port}`;
 }, 180_000);
 
 afterAll(async () => {
@@ -211,6 +272,49 @@ function mirrorSuite(getHost: () => Host): void {
       serveTampered = false;
     }
   });
+
+  (hasGpg ? it : it.skip)(
+    "installs from a registry serving the signed release: the lock file gets the zh: hashes of the signed SHA256SUMS, and a bad signature is refused",
+    async () => {
+      const ws = Workspace.withCliConfig(h, "");
+      workspaces.push(ws);
+      ws.write(
+        CONFIG.replace(
+          'source = "vsphere-guest/vsphereguest"',
+          `source = "${registryHost}/vsphere-guest/vsphereguest"`,
+        ),
+      );
+      const first = await init(ws);
+      expect(first.output).toContain(`key ID ${signingKey?.keyId}`);
+      expect(first.code).toBe(0);
+      const sums = readFileSync(join(tmp, "release", SUMS), "utf8");
+      // The hosts record a zh: for every line of the signed SHA256SUMS (the manifest's too).
+      const signedHashes = [...sums.matchAll(/^([0-9a-f]{64}) {2}\S+$/gm)].map((x) => `zh:${x[1]}`);
+      expect(signedHashes).toContain(expected.zh);
+      const locked = lockedHashes(
+        readFileSync(join(ws.dir, ".terraform.lock.hcl"), "utf8"),
+        `${registryHost}/vsphere-guest/vsphereguest`,
+      );
+      expect(locked.sort()).toEqual([expected.h1, ...signedHashes].sort());
+
+      const fresh = Workspace.withCliConfig(h, "");
+      workspaces.push(fresh);
+      fresh.write(
+        CONFIG.replace(
+          'source = "vsphere-guest/vsphereguest"',
+          `source = "${registryHost}/vsphere-guest/vsphereguest"`,
+        ),
+      );
+      serveBadSignature = true;
+      try {
+        const bad = await init(fresh);
+        expect(bad.code).toBe(1);
+        expect(bad.output.replace(/\s+/g, " ")).toMatch(/signature/i);
+      } finally {
+        serveBadSignature = false;
+      }
+    },
+  );
 }
 
 describe.each(["tofu-1.6.3", "tofu-1.12.6", "terraform-1.5.7"] as const)(
