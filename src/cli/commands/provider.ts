@@ -162,7 +162,7 @@ export async function providerCommand(argv: string[], io: CommandIo): Promise<nu
       io.stderr.write(
         source.kind === "executable"
           ? `installing the single executable ${source.path}\n`
-          : `installing a launcher that runs ${join(PACKAGE_ROOT, "bin", EXECUTABLE)} with ${process.execPath}${values.launcher ? "" : " (no single executable: 'npm run package' builds one)"}\n`,
+          : `installing a launcher that runs ${join(PACKAGE_ROOT, "bin", EXECUTABLE)} with ${process.execPath}${values.launcher ? "" : " (no single executable here: give one with --executable FILE, e.g. from a release)"}\n`,
       );
       for (const f of files) io.stderr.write(`installed ${f}\n`);
       io.stdout.write(
