@@ -131,14 +131,14 @@ function binaryTarget(file) {
     fs.closeSync(fd);
   }
   if (head.readUInt32BE(0) === 0x7f454c46) {
-    const machine = head.readUInt16LE(18);
+    const machine = head.readUInt16LE(18); // e_machine: 62 EM_X86_64, 183 EM_AARCH64
     return {
       os: "linux",
       arch: { 62: "amd64", 183: "arm64" }[machine] ?? `machine 0x${machine.toString(16)}`,
     };
   }
   if (head.readUInt32LE(0) === 0xfeedfacf) {
-    const cpu = head.readUInt32LE(4);
+    const cpu = head.readUInt32LE(4); // cputype: CPU_TYPE_X86_64 0x01000007, CPU_TYPE_ARM64 0x0100000c
     return {
       os: "darwin",
       arch: { 16777223: "amd64", 16777228: "arm64" }[cpu] ?? `cpu 0x${cpu.toString(16)}`,
@@ -146,6 +146,7 @@ function binaryTarget(file) {
   }
   if (head.readUInt16LE(0) === 0x5a4d) {
     const pe = head.readUInt32LE(0x3c);
+    // COFF Machine: 0x8664 AMD64, 0xaa64 ARM64
     const machine = pe + 6 <= head.length ? head.readUInt16LE(pe + 4) : 0;
     return {
       os: "windows",
@@ -177,16 +178,15 @@ function main() {
   const targetDir = path.join(DIST, `${target.os}_${target.arch}`);
   const exe = path.join(targetDir, target.os === "windows" ? `${NAME}.exe` : NAME);
   const seaDir = path.join(DIST, "sea", `${target.os}_${target.arch}`);
-  fs.mkdirSync(seaDir, { recursive: true });
-  fs.mkdirSync(targetDir, { recursive: true });
-
   const found = binaryTarget(node);
   if (found.os !== target.os || found.arch !== target.arch)
     throw new PackageError(
       `--node ${node} is a ${found.os}_${found.arch} binary, not ${target.os}_${target.arch} (a universal macOS binary must be thinned with lipo first)`,
     );
-  const bundled = bundle(path.join(seaDir, "provider.js"));
   const nodeVersionOfTarget = nodeVersion(node, native);
+  fs.mkdirSync(seaDir, { recursive: true });
+  fs.mkdirSync(targetDir, { recursive: true });
+  const bundled = bundle(path.join(seaDir, "provider.js"));
   // V8's code cache (and a startup snapshot) only load on the platform that made them.
   const codeCache = options.codeCache && native;
   if (options.codeCache && !native)
