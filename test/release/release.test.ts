@@ -5,7 +5,15 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { platformDir } from "../../src/cli/commands/provider";
@@ -36,11 +44,12 @@ beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), "vsg-rel-"));
   if (!hasGpg) return;
   gnupghome = join(tmp, "g");
-  execFileSync("mkdir", ["-m", "700", gnupghome]);
+  mkdirSync(gnupghome, { mode: 0o700 });
   const gpg = (...args: string[]) =>
     execFileSync("gpg", ["--batch", ...args], {
       env: { ...process.env, GNUPGHOME: gnupghome },
       encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
     });
   gpg(
     "--passphrase",
