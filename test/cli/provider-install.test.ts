@@ -95,6 +95,10 @@ test("packagedExecutable: only a build of this version for this platform counts"
 test.each([
   [["--executable", "/nonexistent/provider"], "--executable /nonexistent/provider: cannot read it (ENOENT)"],
   [["--executable", "x", "--launcher"], "--executable and --launcher exclude each other"],
+  [
+    ["--executable", join(ROOT, "bin", "terraform-provider-vsphereguest")],
+    `: not a ${platformDir()} executable`,
+  ],
 ])("refuses %j with a usage error naming the option", async (args, message) => {
   const r = await runCli(["provider", "install", ...args], { HOME: home });
   expect(r.code).toBe(2);

@@ -115,15 +115,29 @@ export function installProvider(dir: string, source?: ProviderSource): string[] 
   return written;
 }
 
+/** First bytes of a native executable of this platform: ELF, 64-bit Mach-O, PE. */
+function looksNative(data: Buffer): boolean {
+  if (process.platform === "darwin") return data.length >= 4 && data.readUInt32LE(0) === 0xfeedfacf;
+  if (process.platform === "win32") return data.length >= 2 && data.readUInt16LE(0) === 0x5a4d;
+  return data.length >= 4 && data.readUInt32BE(0) === 0x7f454c46;
+}
+
 function readExecutableFile(path: string): Buffer {
+  let data: Buffer;
   try {
-    return readFileSync(path);
+    data = readFileSync(path);
   } catch (error) {
     throw new UsageError(
       `--executable ${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); give the path of a terraform-provider-vsphereguest executable`,
       "provider",
     );
   }
+  if (!looksNative(data))
+    throw new UsageError(
+      `--executable ${path}: not a ${platformDir()} executable; give the terraform-provider-vsphereguest executable for this platform (unzipped from the release's ${platformDir()} zip, or built by 'npm run package')`,
+      "provider",
+    );
+  return data;
 }
 
 /** Runs `vsphere-guest provider ...`. */
