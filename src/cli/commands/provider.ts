@@ -1,5 +1,6 @@
 /** `vsphere-guest provider install|schema`: install the provider into a local mirror, print its schema. */
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -7,14 +8,19 @@ import { UsageError } from "../errors";
 import type { CommandIo } from "./io";
 
 const PACKAGE_ROOT = join(__dirname, "..", "..", "..");
+const EXECUTABLE = "terraform-provider-vsphereguest";
 
 /** Help of `vsphere-guest provider`. */
 export const PROVIDER_HELP = `Usage: vsphere-guest provider <install|schema> [options]
 
 Commands:
-  install [--dir DIR]   put the provider into a local plugin mirror (default ~/.terraform.d/plugins)
+  install [--dir DIR] [--executable FILE | --launcher]
+                        put the provider into a local plugin mirror (default ~/.terraform.d/plugins)
                         under registry.terraform.io and registry.opentofu.org, so 'terraform init' and
-                        'tofu init' find it offline; prints the required_providers snippet
+                        'tofu init' find it offline; prints the required_providers snippet.
+                        Installs the single executable (FILE, or dist/terraform-provider-vsphereguest
+                        of this package when 'npm run package' made it); else, or with --launcher, a
+                        launcher that runs this package with this Node.js
   schema                print the provider schema as 'tofu providers schema -json' does`;
 
 /** The provider version: the package version. */
@@ -40,29 +46,113 @@ export function launcherScript(): string {
   return `#!/bin/sh\n# vsphere-guest provider launcher (written by 'vsphere-guest provider install')\nexec ${quote(process.execPath)} ${quote(bin)} "$@"\n`;
 }
 
-/** Installs the launcher under both registry hosts in `dir`; returns the paths written. */
-export function installProvider(dir: string): string[] {
+/** What `provider install` puts into the mirror. */
+export type ProviderSource =
+  /** The single executable at `path` (`npm run package`, or a release's). */
+  | { kind: "executable"; path: string }
+  /** The launcher: this package run by this Node.js. */
+  | { kind: "launcher" };
+
+/**
+ * The single executable built into this package's `dist/` by `npm run package` for this platform
+ * and this version, if there is one.
+ */
+export function packagedExecutable(root = PACKAGE_ROOT): string | undefined {
+  const file = join(root, "dist", process.platform === "win32" ? `${EXECUTABLE}.exe` : EXECUTABLE);
+  if (!existsSync(file)) return undefined;
+  try {
+    const record = JSON.parse(readFileSync(join(root, "dist", platformDir(), "build.json"), "utf8")) as {
+      version?: string;
+    };
+    return record.version === providerVersion() ? file : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The single executable of this package when there is one, else the launcher. */
+export function defaultProviderSource(): ProviderSource {
+  const executable = packagedExecutable();
+  return executable ? { kind: "executable", path: executable } : { kind: "launcher" };
+}
+
+/** Writes `content` to `file` unless it already holds exactly that, atomically; makes it executable. */
+function writeExecutable(file: string, content: Buffer): void {
+  const same =
+    existsSync(file) &&
+    createHash("sha256").update(readFileSync(file)).digest("hex") ===
+      createHash("sha256").update(content).digest("hex");
+  if (!same) {
+    const temporary = `${file}.${process.pid}.tmp`;
+    try {
+      writeFileSync(temporary, content, { mode: 0o755 });
+      renameSync(temporary, file);
+    } finally {
+      rmSync(temporary, { force: true });
+    }
+  }
+  chmodSync(file, 0o755);
+}
+
+/**
+ * Installs the provider under both registry hosts in `dir`; returns the paths written. By default
+ * the single executable of this package when there is one, else the launcher.
+ */
+export function installProvider(dir: string, source?: ProviderSource): string[] {
+  const chosen = source ?? defaultProviderSource();
+  const content =
+    chosen.kind === "executable" ? readExecutableFile(chosen.path) : Buffer.from(launcherScript());
   const version = providerVersion();
+  const suffix = process.platform === "win32" && chosen.kind === "executable" ? ".exe" : "";
   const written: string[] = [];
   for (const host of ["registry.terraform.io", "registry.opentofu.org"]) {
     const target = join(dir, host, "vsphere-guest", "vsphereguest", version, platformDir());
     mkdirSync(target, { recursive: true });
-    const file = join(target, `terraform-provider-vsphereguest_v${version}`);
-    writeFileSync(file, launcherScript());
-    chmodSync(file, 0o755);
+    const file = join(target, `${EXECUTABLE}_v${version}${suffix}`);
+    writeExecutable(file, content);
     written.push(file);
   }
   return written;
 }
 
+/** First bytes of a native executable of this platform: ELF, 64-bit Mach-O, PE. */
+function looksNative(data: Buffer): boolean {
+  if (process.platform === "darwin") return data.length >= 4 && data.readUInt32LE(0) === 0xfeedfacf;
+  if (process.platform === "win32") return data.length >= 2 && data.readUInt16LE(0) === 0x5a4d;
+  return data.length >= 4 && data.readUInt32BE(0) === 0x7f454c46;
+}
+
+function readExecutableFile(path: string): Buffer {
+  let data: Buffer;
+  try {
+    data = readFileSync(path);
+  } catch (error) {
+    throw new UsageError(
+      `--executable ${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); give the path of a terraform-provider-vsphereguest executable`,
+      "provider",
+    );
+  }
+  if (!looksNative(data))
+    throw new UsageError(
+      `--executable ${path}: not a ${platformDir()} executable; give the terraform-provider-vsphereguest executable for this platform (unzipped from the release's ${platformDir()} zip, or built by 'npm run package')`,
+      "provider",
+    );
+  return data;
+}
+
 /** Runs `vsphere-guest provider ...`. */
 export async function providerCommand(argv: string[], io: CommandIo): Promise<number> {
   const sub = argv[0];
-  let values: { dir?: string; help?: boolean };
+  let values: { dir?: string; executable?: string; launcher?: boolean; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv.slice(1),
-      options: { dir: { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: {
+        dir: { type: "string" },
+        executable: { type: "string" },
+        launcher: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
       strict: true,
     }));
   } catch (error) {
@@ -75,7 +165,19 @@ export async function providerCommand(argv: string[], io: CommandIo): Promise<nu
   switch (sub) {
     case "install": {
       const dir = resolve(values.dir ?? join(io.env.HOME ?? homedir(), ".terraform.d", "plugins"));
-      const files = installProvider(dir);
+      if (values.executable !== undefined && values.launcher)
+        throw new UsageError("--executable and --launcher exclude each other: give one", "provider");
+      const source: ProviderSource = values.launcher
+        ? { kind: "launcher" }
+        : values.executable !== undefined
+          ? { kind: "executable", path: resolve(values.executable) }
+          : defaultProviderSource();
+      const files = installProvider(dir, source);
+      io.stderr.write(
+        source.kind === "executable"
+          ? `installing the single executable ${source.path}\n`
+          : `installing a launcher that runs ${join(PACKAGE_ROOT, "bin", EXECUTABLE)} with ${process.execPath}${values.launcher ? "" : " (no single executable here: give one with --executable FILE, e.g. from a release)"}\n`,
+      );
       for (const f of files) io.stderr.write(`installed ${f}\n`);
       io.stdout.write(
         `terraform {\n  required_providers {\n    vsphereguest = {\n      source  = "vsphere-guest/vsphereguest"\n      version = "${providerVersion()}"\n    }\n  }\n}\n`,
