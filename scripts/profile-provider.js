@@ -202,10 +202,52 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-/** Sums a V8 CPU profile's samples per phase (by time) and per source (by script URL). */
+/**
+ * What a sample's stack was doing, from the root down: the first match wins, so module loading is
+ * charged to the outermost package being loaded (esbuild names each bundled module's wrapper after
+ * its path), and work done later to what called it.
+ */
+function classify(stack) {
+  const names = stack.map((f) => f.functionName);
+  const urls = stack.map((f) => f.url);
+  const leaf = names[names.length - 1];
+  if (leaf === "(garbage collector)") return "GC";
+  if (leaf === "(idle)" || leaf === "(program)") return leaf;
+  for (let i = 0; i < stack.length; i++) {
+    const name = names[i];
+    const url = urls[i];
+    if (name === "Script" && url === "node:vm") return "bundle: compile / code cache";
+    if (name === "lazyllhttp") return "undici: llhttp WebAssembly compile";
+    if (name === "pluginServerCertificate") return "AutoMTLS certificate (key + DER)";
+    if (name === "bindPort" || name === "createSecureContext") return "gRPC server: TLS context + bind";
+    if (url.includes("/undici/") && name === "") return "undici: module load";
+    if (name.startsWith("node_modules/@grpc/")) return "grpc-js: module load";
+    if (name.startsWith("node_modules/protobufjs") || name.startsWith("lib/provider/proto/gen"))
+      return "protobufjs + tfplugin6: module load";
+    if (name.startsWith("node_modules/")) return `${name.split("/")[1]}: module load`;
+    if (name.startsWith("lib/")) return "provider modules: load";
+    if (name === "readCache" || name === "writeCache") return "bundle: code cache read/write";
+    if (name === "configureProvider") return "configure (login, TLS)";
+    if (name === "readDataSource") return "read";
+  }
+  if (urls.some((u) => u.includes("main.bundle.js"))) return "provider code (other)";
+  if (urls.some((u) => u.includes("undici"))) return "undici (other)";
+  if (names.includes("prepareExecution") || names.includes("prepareMainThreadExecution"))
+    return "node bootstrap (before our code)";
+  return "node internals / native (other)";
+}
+
+/** Sums a V8 CPU profile's samples per phase (by time) and per activity ({@link classify}). */
 function summarizeProfile(file, marks) {
   const profile = JSON.parse(fs.readFileSync(file, "utf8"));
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const stackOf = (id) => {
+    const frames = [];
+    for (let at = id; at !== undefined; at = parent.get(at)) frames.unshift(byId.get(at).callFrame);
+    return frames.slice(1); // without (root)
+  };
   const phases = [
     ["start → handshake", marks.t0, marks.tHandshake],
     ["handshake → schema answered", marks.tHandshake, marks.tSchema1],
@@ -213,25 +255,14 @@ function summarizeProfile(file, marks) {
     ["read", marks.tConfigured, marks.tRead],
     ["shutdown → exit", marks.tShutdown, marks.tExit],
   ];
-  const bucket = (url, name) => {
-    if (name === "(garbage collector)") return "GC";
-    if (name === "(idle)" || name === "(program)" || name === "(root)") return name;
-    if (url.includes("undici")) return "undici";
-    if (url.includes("@grpc") || url.includes("grpc-js")) return "grpc-js";
-    if (url.includes("protobufjs")) return "protobufjs";
-    if (url.includes("main.bundle.js")) return "provider bundle";
-    if (url.startsWith("node:") || url === "") return "node internals / native";
-    return path.basename(url);
-  };
   const out = phases.map(([label]) => ({ label, total: 0, sources: new Map() }));
   let t = profile.startTime / 1000; // µs → ms, the same monotonic clock as process.hrtime
   for (let i = 0; i < profile.samples.length; i++) {
     t += profile.timeDeltas[i] / 1000;
-    const node = byId.get(profile.samples[i]);
     const dt = (profile.timeDeltas[i + 1] ?? 0) / 1000;
     const phase = phases.findIndex(([, a, b]) => t >= a && t < b);
     if (phase < 0) continue;
-    const key = bucket(node.callFrame.url, node.callFrame.functionName);
+    const key = classify(stackOf(profile.samples[i]));
     out[phase].total += dt;
     out[phase].sources.set(key, (out[phase].sources.get(key) ?? 0) + dt);
   }
@@ -363,31 +394,45 @@ async function main() {
     if (opts["cpu-prof"]) {
       const dir = path.resolve(opts["cpu-prof"]);
       fs.rmSync(dir, { recursive: true, force: true });
-      fs.mkdirSync(dir, { recursive: true });
       const profiled = {
         ...ours,
         command: process.execPath,
         args: [
           "--cpu-prof",
           "--cpu-prof-interval=100",
-          `--cpu-prof-dir=${dir}`,
           ...opts["node-flags"].split(" ").filter(Boolean),
           path.join(root, "bin", "terraform-provider-vsphereguest"),
         ],
       };
-      const r = await once(profiled, env, pid, proxy);
-      const file = path.join(
-        dir,
-        fs.readdirSync(dir).find((f) => f.endsWith(".cpuprofile")),
+      const summaries = [];
+      for (let r = 0; r < RUNS; r++) {
+        const runDir = path.join(dir, String(r));
+        fs.mkdirSync(runDir, { recursive: true });
+        profiled.args.splice(
+          2,
+          profiled.args[2].startsWith("--cpu-prof-dir") ? 1 : 0,
+          `--cpu-prof-dir=${runDir}`,
+        );
+        const result = await once(profiled, env, pid, proxy);
+        const file = path.join(
+          runDir,
+          fs.readdirSync(runDir).find((f) => f.endsWith(".cpuprofile")),
+        );
+        summaries.push(summarizeProfile(file, result.marks));
+      }
+      console.log(
+        `\nCPU profiles of ${RUNS} runs of ours under --cpu-prof (in ${dir}; profiling slows the process down),`,
       );
-      console.log(`\nCPU profile of one run of ours (${file}; profiling slows it down):`);
-      for (const phase of summarizeProfile(file, r.marks)) {
-        const parts = [...phase.sources.entries()]
+      console.log("median sampled milliseconds per phase and activity:");
+      for (let p = 0; p < summaries[0].length; p++) {
+        const keys = new Set(summaries.flatMap((s) => [...s[p].sources.keys()]));
+        const parts = [...keys]
+          .map((k) => [k, median(summaries.map((s) => s[p].sources.get(k) ?? 0))])
+          .filter(([, v]) => v >= 0.5)
           .sort((a, b) => b[1] - a[1])
-          .slice(0, 6)
-          .map(([k, v]) => `${k} ${v.toFixed(1)}`)
-          .join(", ");
-        console.log(`  ${phase.label.padEnd(30)} ${phase.total.toFixed(1).padStart(6)} ms sampled: ${parts}`);
+          .map(([k, v]) => `${k} ${v.toFixed(1)}`);
+        const total = median(summaries.map((s) => s[p].total));
+        console.log(`  ${summaries[0][p].label} (${total.toFixed(1)} ms): ${parts.join("; ")}`);
       }
     }
   } finally {
