@@ -173,8 +173,10 @@ async function main() {
     let current;
     const processes = [];
     for (const e of list) {
-      if (e.what === "start") processes.push((current = { start: e.t }));
-      else if (current && e.what === "handshake") current.handshake = e.t;
+      if (e.what === "start") {
+        current = { start: e.t };
+        processes.push(current);
+      } else if (current && e.what === "handshake") current.handshake = e.t;
       else if (current && e.what === "host calls Close") current.close = e.t;
       else if (current && e.what === "exit") current.exit = e.t;
     }

@@ -203,9 +203,10 @@ const median = (xs) => {
 };
 
 /**
- * What a sample's stack was doing, from the root down: the first match wins, so module loading is
- * charged to the outermost package being loaded (esbuild names each bundled module's wrapper after
- * its path), and work done later to what called it.
+ * What a sample's stack was doing. Named activities (compiling the bundle, the llhttp WebAssembly
+ * module, the AutoMTLS certificate, the gRPC server's TLS context) win wherever they are on the
+ * stack; otherwise module loading is charged to the innermost module whose top level is running
+ * (esbuild names each bundled module's wrapper after its path), then to the RPC being served.
  */
 function classify(stack) {
   const names = stack.map((f) => f.functionName);
@@ -215,21 +216,24 @@ function classify(stack) {
   if (leaf === "(idle)" || leaf === "(program)") return leaf;
   for (let i = 0; i < stack.length; i++) {
     const name = names[i];
-    const url = urls[i];
-    if (name === "Script" && url === "node:vm") return "bundle: compile / code cache";
+    if (name === "Script" && urls[i] === "node:vm") return "bundle: compile / code cache";
+    if (name === "readCache" || name === "writeCache") return "bundle: code cache read/write";
     if (name === "lazyllhttp") return "undici: llhttp WebAssembly compile";
     if (name === "pluginServerCertificate") return "AutoMTLS certificate (key + DER)";
-    if (name === "bindPort" || name === "createSecureContext") return "gRPC server: TLS context + bind";
-    if (url.includes("/undici/") && name === "") return "undici: module load";
+    if (name === "createSecureContext") return "TLS context (Node's root store on first use)";
+    if (name === "bindPort") return "gRPC server: bind";
+  }
+  for (let i = stack.length - 1; i >= 0; i--) {
+    const name = names[i];
+    if (urls[i].includes("/node_modules/undici/") && name === "") return "undici: module load";
     if (name.startsWith("node_modules/@grpc/")) return "grpc-js: module load";
     if (name.startsWith("node_modules/protobufjs") || name.startsWith("lib/provider/proto/gen"))
       return "protobufjs + tfplugin6: module load";
     if (name.startsWith("node_modules/")) return `${name.split("/")[1]}: module load`;
     if (name.startsWith("lib/")) return "provider modules: load";
-    if (name === "readCache" || name === "writeCache") return "bundle: code cache read/write";
-    if (name === "configureProvider") return "configure (login, TLS)";
-    if (name === "readDataSource") return "read";
   }
+  if (names.includes("configureProvider")) return "configure (login, TLS)";
+  if (names.includes("readDataSource")) return "read";
   if (urls.some((u) => u.includes("main.bundle.js"))) return "provider code (other)";
   if (urls.some((u) => u.includes("undici"))) return "undici (other)";
   if (names.includes("prepareExecution") || names.includes("prepareMainThreadExecution"))
