@@ -4,8 +4,13 @@
  * 50 `vsphereguest_process` data sources (median of 3 runs each), the vCenter logins each plan
  * made, and the peak memory (VmHWM) of the provider processes during the 50-source plan.
  *
- * Needs `npm run build` and the test hosts (scripts/build-hosts.sh). Bounded: 9 plans in all.
- * Usage: node scripts/bench-plan.js [host=tofu-1.6.3]
+ * With --compare it instead plans 1 data source with the provider installed as the launcher and as
+ * the single executable (`npm run package`; the host then runs without node on its PATH), 7 runs
+ * each, interleaved, and prints both medians.
+ *
+ * Needs `npm run build` and the test hosts (scripts/build-hosts.sh). Bounded: 9 plans in all (14
+ * with --compare).
+ * Usage: node scripts/bench-plan.js [host=tofu-1.6.3] [--compare]
  */
 const { spawn, execFileSync } = require("node:child_process");
 const fs = require("node:fs");
@@ -15,7 +20,8 @@ const { Simulator } = require("../lib/simulator");
 const { VCenterClient } = require("../lib/vcenter");
 
 const root = path.resolve(__dirname, "..");
-const hostName = process.argv[2] ?? "tofu-1.6.3";
+const compare = process.argv.includes("--compare");
+const hostName = process.argv.slice(2).find((a) => !a.startsWith("--")) ?? "tofu-1.6.3";
 const kind = hostName.split("-")[0];
 const bin = path.join(
   process.env.VSPHERE_GUEST_HOSTS_DIR ?? path.join(os.homedir(), ".cache", "vsphere-guest", "hosts"),
@@ -79,10 +85,16 @@ async function main() {
   const home = path.join(work, "home");
   fs.mkdirSync(home);
   fs.writeFileSync(path.join(work, "cli.tfrc"), "");
-  execFileSync(process.execPath, [path.join(root, "bin", "vsphere-guest"), "provider", "install"], {
-    env: { ...process.env, HOME: home },
-    stdio: "ignore",
-  });
+  const install = (installHome, ...args) =>
+    execFileSync(
+      process.execPath,
+      [path.join(root, "bin", "vsphere-guest"), "provider", "install", ...args],
+      {
+        env: { ...process.env, HOME: installHome },
+        stdio: "ignore",
+      },
+    );
+  install(home, "--launcher");
   const sim = await Simulator.start({});
   const vm = sim.describe().vms.find((v) => v.vm === "vm-1001");
   const guest = { userName: vm.guest_user, password: vm.guest_password };
@@ -112,6 +124,10 @@ async function main() {
       pids.push(pid);
     }
     for (const pid of pids) await client.waitForExit("vm-1001", pid, guest, { timeoutMs: 30_000 });
+    if (compare) {
+      await comparePlans(work, env, pids[0], install);
+      return;
+    }
     const results = [];
     for (const size of SIZES) {
       const dir = path.join(work, `n${size}`);
@@ -146,6 +162,46 @@ async function main() {
     await sim.close();
     fs.rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** Plans of 1 data source with the launcher and with the single executable, interleaved. */
+async function comparePlans(work, env, pid, install) {
+  const single = path.join(root, "dist", "terraform-provider-vsphereguest");
+  if (!fs.existsSync(single)) throw new Error(`${single} is missing: run npm run package`);
+  const exeHome = path.join(work, "home-exe");
+  fs.mkdirSync(exeHome);
+  install(exeHome, "--executable", single);
+  const noNode = (process.env.PATH ?? "")
+    .split(path.delimiter)
+    .filter((d) => d && !fs.existsSync(path.join(d, "node")))
+    .join(path.delimiter);
+  const kinds = [
+    { name: "launcher (node + bundle)", env },
+    { name: "single executable", env: { ...env, HOME: exeHome, PATH: noNode } },
+  ];
+  for (const kind of kinds) {
+    kind.dir = path.join(work, kind.name.split(" ")[0]);
+    fs.mkdirSync(kind.dir);
+    fs.writeFileSync(path.join(kind.dir, "main.tf"), hcl([pid]));
+    await run(kind.dir, ["init", "-input=false", "-no-color"], kind.env);
+    await run(kind.dir, ["plan", "-input=false", "-no-color"], kind.env); // warm caches
+    kind.times = [];
+  }
+  for (let r = 0; r < 7; r++) {
+    for (const kind of kinds)
+      kind.times.push(await run(kind.dir, ["plan", "-input=false", "-no-color"], kind.env));
+  }
+  console.log(
+    `tofu plan, 1 data source, against the simulator with ${hostName} (median of 7 runs, interleaved)`,
+  );
+  for (const kind of kinds)
+    console.log(`  ${kind.name.padEnd(26)} ${median(kind.times).toFixed(0).padStart(5)} ms`);
+  console.log(
+    `  load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")} on ${os.cpus().length} CPUs`,
+  );
 }
 
 main().catch((error) => {

@@ -1,16 +1,16 @@
 #!/usr/bin/env node
 /**
- * Start-up benchmark of the provider executable: spawns bin/terraform-provider-vsphereguest the
- * way tofu/terraform do (magic cookie, PLUGIN_PROTOCOL_VERSIONS=5,6, a freshly generated
- * PLUGIN_CLIENT_CERT), measures from spawn to the handshake line on stdout, kills the process,
- * and prints the median, p90 and minimum over the runs.
+ * Start-up benchmark of the provider: spawns it the way tofu/terraform do (magic cookie,
+ * PLUGIN_PROTOCOL_VERSIONS=5,6, a freshly generated PLUGIN_CLIENT_CERT), measures from spawn to
+ * the handshake line on stdout, kills the process, and prints the median, p90 and minimum.
  *
- * Every run is a new process, as every tofu/terraform step is. The main series runs with the V8
- * code cache beside the bundle in place, as it is after the provider's first start; five runs
- * with the cache deleted first show that very first start. For context it also times a bare
- * `node -e` and prints the load average. Needs `npm run build` first.
+ * Side by side, run for run (interleaved, so machine load hits both alike): the launcher
+ * `bin/terraform-provider-vsphereguest` (Node.js + the bundle with its V8 code cache beside it, as
+ * after the provider's first start) and the single executable `dist/terraform-provider-vsphereguest`
+ * (`npm run package`). Five runs of the launcher with its code cache deleted first show the very
+ * first start. For context it also times a bare `node -e` and prints the load average.
  *
- * Usage: node scripts/bench-startup.js [runs=20] [executable]
+ * Usage: node scripts/bench-startup.js [runs=20] [executable...]
  */
 
 const { spawn } = require("node:child_process");
@@ -20,7 +20,12 @@ const path = require("node:path");
 
 const root = path.resolve(__dirname, "..");
 const runs = Number(process.argv[2] ?? 20);
-const executable = path.resolve(process.argv[3] ?? path.join(root, "bin", "terraform-provider-vsphereguest"));
+const launcher = path.join(root, "bin", "terraform-provider-vsphereguest");
+const single = path.join(root, "dist", "terraform-provider-vsphereguest");
+const executables =
+  process.argv.length > 3
+    ? process.argv.slice(3).map((e) => path.resolve(e))
+    : [launcher, ...(fs.existsSync(single) ? [single] : [])];
 const bundle = path.join(root, "lib", "provider", "main.bundle.js");
 const { pluginServerCertificate } = require(path.join(root, "lib", "plugin", "tls", "x509.js"));
 
@@ -51,7 +56,7 @@ function once(command, args, runEnv = env) {
         done = true;
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
         const line = out.slice(0, out.indexOf("\n"));
-        if (command === executable && !HANDSHAKE.test(line))
+        if (executables.includes(command) && !HANDSHAKE.test(line))
           reject(new Error(`unexpected handshake line: ${line}`));
         else resolve(ms);
         child.kill("SIGKILL");
@@ -66,11 +71,20 @@ function once(command, args, runEnv = env) {
   });
 }
 
-async function series(n, command, args, before, runEnv = env) {
+/** Runs every command once per round, `n` rounds; returns each command's sorted times. */
+async function interleaved(n, commands, runEnv = env) {
+  const times = commands.map(() => []);
+  for (let i = 0; i < n; i++) {
+    for (const [j, [command, args]] of commands.entries()) times[j].push(await once(command, args, runEnv));
+  }
+  return times.map((t) => t.sort((a, b) => a - b));
+}
+
+async function series(n, command, args, before) {
   const times = [];
   for (let i = 0; i < n; i++) {
     before?.();
-    times.push(await once(command, args, runEnv));
+    times.push(await once(command, args));
   }
   return times.sort((a, b) => a - b);
 }
@@ -83,33 +97,46 @@ const fmt = (ms) => `${ms.toFixed(1)} ms`.padStart(9);
 const summary = (times) =>
   `median ${fmt(percentile(times, 50))}   p90 ${fmt(percentile(times, 90))}   min ${fmt(times[0])}`;
 
+const label = (e) =>
+  e === launcher ? "launcher (node + bundle)" : e === single ? "single executable" : path.relative(root, e);
+const mib = (file) => `${(fs.statSync(file).size / 1048576).toFixed(1)} MiB`;
+
 async function main() {
-  const noCache = fs.existsSync(bundle)
-    ? await series(5, executable, [], () => fs.rmSync(`${bundle}.cache`, { force: true }))
-    : undefined;
-  const times = await series(runs, executable, []);
-  const node = await series(runs, process.execPath, ["-e", "console.log()"]);
-  // NODE_EXTRA_CA_CERTS makes Node load a CA bundle at every start, before any of our code runs:
-  // when it is set, also measure without it, as most hosts run.
+  const noCache =
+    executables.includes(launcher) && fs.existsSync(bundle)
+      ? await series(5, launcher, [], () => fs.rmSync(`${bundle}.cache`, { force: true }))
+      : undefined;
+  const commands = [...executables.map((e) => [e, []]), [process.execPath, ["-e", "console.log()"]]];
+  const times = await interleaved(runs, commands);
+  // NODE_EXTRA_CA_CERTS makes Node load a CA bundle at every start, before any of our code runs
+  // (the single executable is Node.js too): when it is set, also measure without it.
   let withoutExtraCa;
   if (env.NODE_EXTRA_CA_CERTS) {
     const clean = { ...env };
     delete clean.NODE_EXTRA_CA_CERTS;
-    withoutExtraCa = {
-      provider: await series(runs, executable, [], undefined, clean),
-      node: await series(runs, process.execPath, ["-e", "console.log()"], undefined, clean),
-    };
+    withoutExtraCa = await interleaved(runs, commands, clean);
   }
+  const rows = (series) =>
+    commands
+      .map(
+        ([c], j) =>
+          `  ${(j < executables.length ? label(c) : "bare node -e (reference)").padEnd(28)} ${summary(series[j])}\n`,
+      )
+      .join("");
   process.stdout.write(
-    `provider start-up, spawn → handshake line (${path.relative(root, executable)}, ${runs} runs each):\n` +
-      `  provider                     ${summary(times)}\n` +
-      (noCache ? `  first start, no code cache   ${summary(noCache)}   (5 runs)\n` : "") +
-      `  bare node -e (reference)     ${summary(node)}\n` +
+    `provider start-up, spawn → handshake line (${runs} runs each, interleaved):\n` +
+      rows(times) +
+      (noCache ? `  ${"launcher, no code cache yet".padEnd(28)} ${summary(noCache)}   (5 runs)\n` : "") +
       (withoutExtraCa
-        ? `  without NODE_EXTRA_CA_CERTS=${env.NODE_EXTRA_CA_CERTS}:\n` +
-          `  provider                     ${summary(withoutExtraCa.provider)}\n` +
-          `  bare node -e (reference)     ${summary(withoutExtraCa.node)}\n`
+        ? `  without NODE_EXTRA_CA_CERTS=${env.NODE_EXTRA_CA_CERTS}:\n${rows(withoutExtraCa)}`
         : "") +
+      executables
+        .filter((e) => e !== launcher)
+        .map((e) => `  size of ${path.relative(root, e)}: ${mib(e)}\n`)
+        .join("") +
+      (executables.includes(single) || process.argv.length > 3
+        ? ""
+        : "  (no single executable: run `npm run package` to compare it)\n") +
       `  load average ${os
         .loadavg()
         .map((l) => l.toFixed(2))

@@ -9,7 +9,7 @@
 import { type SpawnOptions, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { Simulator } from "../src/simulator";
 
@@ -193,6 +193,9 @@ async function demo(
         ? "✔ demo complete: the plan gated on what happened inside the VM"
         : "✘ the demo did not go as expected",
     );
+    // The binary is in a cache folder, not on PATH: say where, for the README's `tofu` commands.
+    say(`  ${tofuName(tofu)} used: ${tofu}`);
+    say(`  to run it as \`${basename(tofu)}\`: export PATH="${dirname(tofu)}:$PATH"`);
     return ok ? 0 : 1;
   } finally {
     await sim.close();

@@ -5,8 +5,8 @@
  */
 import { App, DataResource, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
-// In your own project: import { GuestProcess, VsphereguestProvider } from "vsphere-guest";
-import { GuestProcess, VsphereguestProvider } from "../../src";
+// In your own project: import { GuestProcess, VsphereguestProvider } from "vsphere-guest/cdktf";
+import { GuestProcess, VsphereguestProvider } from "../../src/constructs/cdktf";
 
 /** The stack: variables `pid` and `vm`, the gate, one gated step and the exit code as an output. */
 export class MigrationGateStack extends TerraformStack {

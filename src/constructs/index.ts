@@ -1,8 +1,5 @@
 /**
- * cdktf constructs for the vsphereguest provider: the hand-written {@link GuestProcess} and the
- * bindings generated from the provider's schema (provider and data source classes).
+ * The cdktf constructs (entry point `vsphere-guest/constructs`, kept for existing imports): the same as
+ * `vsphere-guest/cdktf`. CDK Terrain users import `vsphere-guest/cdktn`.
  */
-export * from "./gen/data-vsphereguest-process";
-export * from "./gen/data-vsphereguest-processes";
-export * from "./gen/provider";
-export { GuestProcess, type GuestProcessGateTarget, type GuestProcessProps } from "./guest-process";
+export * from "./cdktf";

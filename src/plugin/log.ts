@@ -148,15 +148,32 @@ class SecretSet {
 
   redact(text: string): string {
     let out = text;
-    for (const secret of this.values) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+    for (const secret of this.values) out = redactOne(out, secret);
     return out;
   }
 
   redactJsonLine(line: string): string {
     let out = this.redact(line);
-    for (const secret of this.escaped) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+    for (const secret of this.escaped) out = redactOne(out, secret);
     return out;
   }
+}
+
+/**
+ * Secrets shorter than this are replaced only where they stand alone (not inside a word): a
+ * one-letter test password would otherwise turn every message into `Nothing acce***ts …`.
+ */
+const SHORT_SECRET = 4;
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+function redactOne(text: string, secret: string): string {
+  if (!text.includes(secret)) return text;
+  if (secret.length >= SHORT_SECRET) return text.split(secret).join(REDACTED);
+  const alone = new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(secret)}(?![\\p{L}\\p{N}])`, "gu");
+  return text.replace(alone, REDACTED);
 }
 
 /** Makes a field value safe to print: secrets redacted, bytes summarised, errors flattened. */

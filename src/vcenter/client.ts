@@ -421,21 +421,7 @@ export class VCenterClient {
     options: TemporaryOptions = {},
     signal?: AbortSignal,
   ): Promise<string> {
-    const res = await this.call({
-      method: "POST",
-      path: paths.fileCreateTemporary(vm),
-      body: temporaryBody(credentials, options),
-      context: {
-        operation: "create a temporary file in",
-        vm,
-        guestUser: credentials.userName,
-        ...parentContext(options),
-      },
-      guest: true,
-      idempotent: false,
-      signal,
-    });
-    return parseGuestPath(res, "create a temporary file");
+    return this.createTemporary("file", vm, credentials, options, signal);
   }
 
   /** Creates a new directory in the guest (`Directories.createTemporary`) and returns its absolute path. Never retried after a reset. */
@@ -445,21 +431,32 @@ export class VCenterClient {
     options: TemporaryOptions = {},
     signal?: AbortSignal,
   ): Promise<string> {
+    return this.createTemporary("directory", vm, credentials, options, signal);
+  }
+
+  /** `Files.createTemporary` or `Directories.createTemporary`: creates something, so never retried. */
+  private async createTemporary(
+    kind: "file" | "directory",
+    vm: string,
+    credentials: GuestCredentials,
+    options: TemporaryOptions,
+    signal: AbortSignal | undefined,
+  ): Promise<string> {
     const res = await this.call({
       method: "POST",
-      path: paths.directoryCreateTemporary(vm),
+      path: kind === "file" ? paths.fileCreateTemporary(vm) : paths.directoryCreateTemporary(vm),
       body: temporaryBody(credentials, options),
       context: {
-        operation: "create a temporary directory in",
+        operation: `create a temporary ${kind} in`,
         vm,
-        guestUser: credentials.userName,
+        ...guestContext(credentials),
         ...parentContext(options),
       },
       guest: true,
       idempotent: false,
       signal,
     });
-    return parseGuestPath(res, "create a temporary directory");
+    return parseGuestPath(res, `create a temporary ${kind}`);
   }
 
   /** Describes a guest file (`Files.get`): type and size. */
@@ -474,7 +471,7 @@ export class VCenterClient {
       method: "POST",
       path: paths.fileGet(vm, path),
       body: { credentials: toWireCredentials(credentials) },
-      context: { operation: "get", vm, path, guestUser: credentials.userName },
+      context: { operation: "get", vm, path, ...guestContext(credentials) },
       guest: true,
       idempotent: true,
       signal,
@@ -494,7 +491,7 @@ export class VCenterClient {
       method: "POST",
       path: paths.fileDelete(vm, path),
       body: { credentials: toWireCredentials(credentials) },
-      context: { operation: "delete", vm, path, guestUser: credentials.userName },
+      context: { operation: "delete", vm, path, ...guestContext(credentials) },
       guest: true,
       idempotent: true,
       signal,
@@ -514,7 +511,7 @@ export class VCenterClient {
       method: "POST",
       path: paths.directoryDelete(vm),
       body: { credentials: toWireCredentials(credentials), path, recursive: options.recursive ?? false },
-      context: { operation: "delete the directory", vm, path, guestUser: credentials.userName },
+      context: { operation: "delete the directory", vm, path, ...guestContext(credentials) },
       guest: true,
       idempotent: true,
       signal,
@@ -536,7 +533,7 @@ export class VCenterClient {
       method: "POST",
       path: paths.transferCreate(vm),
       body: { credentials: toWireCredentials(credentials), spec: { path } },
-      context: { operation: "start the download of", vm, path, guestUser: credentials.userName },
+      context: { operation: "start the download of", vm, path, ...guestContext(credentials) },
       guest: true,
       idempotent: false,
       signal,
@@ -579,7 +576,7 @@ export class VCenterClient {
       method: "POST",
       path: paths.transferCreate(vm),
       body: { credentials: toWireCredentials(credentials), spec: { path, attributes } },
-      context: { operation: "start the upload to", vm, path, guestUser: credentials.userName },
+      context: { operation: "start the upload to", vm, path, ...guestContext(credentials) },
       guest: true,
       idempotent: false,
       signal,

@@ -1,13 +1,22 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: the expected strings are Terraform interpolations
 import { Testing } from "cdktf";
+import { Testing as CdktnTesting } from "cdktn";
 import { MigrationGateStack } from "../../examples/cdktf/main";
+import { MigrationGateStack as CdktnMigrationGateStack } from "../../examples/cdktn/main";
 
-describe("examples/cdktf", () => {
+/** Each example's stack synthesized by its own core (with that core's validations). */
+const EXAMPLES: [string, () => string][] = [
+  ["examples/cdktf", () => Testing.synth(new MigrationGateStack(Testing.app(), "migration-gate"))],
+  [
+    "examples/cdktn",
+    () => CdktnTesting.synth(new CdktnMigrationGateStack(CdktnTesting.app(), "migration-gate")),
+  ],
+];
+
+describe.each(EXAMPLES)("%s", (_name, synth) => {
   test("the migration gate stack synthesizes with only the vsphereguest provider", () => {
-    // GIVEN the example stack
-    const stack = new MigrationGateStack(Testing.app(), "migration-gate");
-    // WHEN it is synthesized (with cdktf's validations)
-    const json = JSON.parse(Testing.synth(stack));
+    // GIVEN / WHEN the example stack, synthesized
+    const json = JSON.parse(synth());
     // THEN the pid and vm variables, the gate, the gated terraform_data and the output are there
     expect(json.variable.pid).toMatchObject({ type: "number" });
     expect(json.variable.vm).toMatchObject({ type: "string", default: "vm-1001" });

@@ -2,10 +2,12 @@
  * The provider's end-to-end suite, run against one real host (see the *.e2e.test.ts files): the
  * simulator in this process, the provider installed with the CLI, real `init`/`validate`/`plan`.
  */
+import * as fs from "node:fs";
+import { delimiter, join } from "node:path";
 import { Simulator } from "../../src/simulator";
 import { VCenterClient } from "../../src/vcenter";
 import type { Host } from "../helpers/hosts";
-import { Workspace } from "../helpers/run-tofu";
+import { type ProviderKind, Workspace } from "../helpers/run-tofu";
 import { vsphereEnv } from "../helpers/with-simulator";
 
 const HEADER = `terraform {
@@ -40,8 +42,12 @@ const GATE = `lifecycle {
     }
   }`;
 
-/** Defines the suite for `host`. */
-export function providerSuite(getHost: () => Host): void {
+/**
+ * Defines the suite for `host`, with the provider installed as the launcher (Node.js + this
+ * package) or as the single executable (`npm run package`; the host then runs without `node` on
+ * its `PATH`).
+ */
+export function providerSuite(getHost: () => Host, provider: ProviderKind = "launcher"): void {
   let sim: Simulator;
   let ws: Workspace;
   let env: Record<string, string>;
@@ -78,7 +84,7 @@ export function providerSuite(getHost: () => Host): void {
       password: sim.password,
       caFile: sim.caFile,
     });
-    ws = await Workspace.create(host);
+    ws = await Workspace.create(host, provider);
     ws.write(HEADER + processBlock('vm = "vm-1001"\n  pid = var.pid'));
     const init = await ws.init();
     if (init.code !== 0) throw new Error(`init failed:\n${init.output}`);
@@ -91,11 +97,23 @@ export function providerSuite(getHost: () => Host): void {
   });
 
   it("initialises offline from the local mirror written by `vsphere-guest provider install`", async () => {
-    const lock = await import("node:fs").then((fs) =>
-      fs.readFileSync(`${ws.dir}/.terraform.lock.hcl`, "utf8"),
-    );
+    const lock = fs.readFileSync(`${ws.dir}/.terraform.lock.hcl`, "utf8");
     expect(lock).toContain(`provider "${ws.host.registry}/vsphere-guest/vsphereguest"`);
     expect(lock).toMatch(/version\s+=\s+"0\.1\.0"/);
+    // What init installed is what was asked for: a native executable, or the launcher script.
+    const installed = fs.readdirSync(join(ws.dir, ".terraform", "providers"), {
+      recursive: true,
+      encoding: "utf8",
+    });
+    const file = installed.find((f) => /terraform-provider-vsphereguest_v0\.1\.0$/.test(f));
+    expect(file).toBeDefined();
+    const head = fs.readFileSync(join(ws.dir, ".terraform", "providers", file ?? "")).subarray(0, 4);
+    if (provider === "executable") {
+      expect(head).toEqual(Buffer.from([0x7f, 0x45, 0x4c, 0x46])); // ELF
+      expect(ws.path.split(delimiter).some((dir) => fs.existsSync(join(dir, "node")))).toBe(false);
+    } else {
+      expect(head.toString()).toBe("#!/b");
+    }
   });
 
   it("validates a configuration without calling vCenter", async () => {

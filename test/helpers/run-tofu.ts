@@ -3,9 +3,9 @@
  * the implied local mirror (exactly what `vsphere-guest provider install` does for a user), an
  * empty CLI configuration, and a runner for host commands.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { delimiter, join } from "node:path";
 import { runCli } from "./cli";
 import type { Host } from "./hosts";
 import { runCommand } from "./run-command";
@@ -19,6 +19,27 @@ export interface HostResult {
   output: string;
 }
 
+/** Which provider a workspace installs: the launcher (needs Node.js) or the single executable. */
+export type ProviderKind = "launcher" | "executable";
+
+/** The single executable `npm run package` builds. */
+export const SINGLE_EXECUTABLE = join(__dirname, "..", "..", "dist", "terraform-provider-vsphereguest");
+
+/** Fails with a clear message when the single executable was not built. */
+export function requireSingleExecutable(): string {
+  if (!existsSync(SINGLE_EXECUTABLE))
+    throw new Error(`${SINGLE_EXECUTABLE} is missing: run \`npm run package\` (npm test does)`);
+  return SINGLE_EXECUTABLE;
+}
+
+/** `PATH` without any directory that holds a `node`: what a machine without Node.js gives the host. */
+export function pathWithoutNode(path = process.env.PATH ?? ""): string {
+  return path
+    .split(delimiter)
+    .filter((dir) => dir !== "" && !existsSync(join(dir, "node")))
+    .join(delimiter);
+}
+
 /** A working directory bound to one host. */
 export class Workspace {
   readonly root: string;
@@ -26,10 +47,15 @@ export class Workspace {
   readonly home: string;
   private readonly cliConfig: string;
 
+  /** `PATH` of every host command: without Node.js for the single executable. */
+  readonly path: string;
+
   private constructor(
     readonly host: Host,
     root: string,
+    readonly provider: ProviderKind,
   ) {
+    this.path = provider === "executable" ? pathWithoutNode() : (process.env.PATH ?? "");
     this.root = root;
     this.dir = join(root, "work");
     this.home = join(root, "home");
@@ -39,11 +65,26 @@ export class Workspace {
     writeFileSync(this.cliConfig, "");
   }
 
-  /** Creates the directories and installs the provider with the CLI, as a user would. */
-  static async create(host: Host): Promise<Workspace> {
-    const ws = new Workspace(host, mkdtempSync(join(tmpdir(), `vsg-e2e-${host.name}-`)));
-    const install = await runCli(["provider", "install"], { HOME: ws.home });
+  /**
+   * Creates the directories and installs the provider with the CLI, as a user would: the launcher,
+   * or the single executable (then the host runs with no `node` on its `PATH`).
+   */
+  static async create(host: Host, provider: ProviderKind = "launcher"): Promise<Workspace> {
+    const ws = new Workspace(host, mkdtempSync(join(tmpdir(), `vsg-e2e-${host.name}-`)), provider);
+    const which = provider === "executable" ? ["--executable", requireSingleExecutable()] : ["--launcher"];
+    const install = await runCli(["provider", "install", ...which], { HOME: ws.home });
     if (install.code !== 0) throw new Error(`provider install failed: ${install.stderr}`);
+    return ws;
+  }
+
+  /**
+   * Creates the directories with `cliConfig` as the host's CLI configuration and installs nothing:
+   * the provider must come from where that configuration says (a mirror). The host runs with no
+   * `node` on its `PATH`, as a machine without Node.js would.
+   */
+  static withCliConfig(host: Host, cliConfig: string): Workspace {
+    const ws = new Workspace(host, mkdtempSync(join(tmpdir(), `vsg-e2e-${host.name}-`)), "executable");
+    writeFileSync(ws.cliConfig, cliConfig);
     return ws;
   }
 
@@ -61,7 +102,7 @@ export class Workspace {
     const { code, stdout, stderr } = await runCommand(this.host.bin, args, {
       cwd: this.dir,
       env: {
-        PATH: process.env.PATH,
+        PATH: this.path,
         HOME: this.home,
         TF_CLI_CONFIG_FILE: this.cliConfig,
         TF_IN_AUTOMATION: "1",

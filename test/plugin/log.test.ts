@@ -163,6 +163,19 @@ describe("redaction", () => {
     expect(logger.redact("a token-123 b")).toBe("a *** b");
   });
 
+  test("a short secret is redacted where it stands alone, not inside words (regression: a one-letter password)", () => {
+    const { logger, entries } = capture();
+    logger.addSecret("p");
+    logger.addSecret("a.b");
+    logger.info("Nothing accepts connections at https://user:p@vc.example; password p; a.b and a.bc", {
+      password: "p",
+    });
+    expect(entries()[0]).toMatchObject({
+      "@message": "Nothing accepts connections at https://user:***@vc.example; password ***; *** and a.bc",
+      password: "***",
+    });
+  });
+
   test("empty secrets are ignored", () => {
     const { logger, entries } = capture();
     logger.addSecret("");

@@ -520,6 +520,21 @@ describe("errors that tell the truth", () => {
       });
     }));
 
+  it("tells the interactive-session problem apart for guest file operations too", () =>
+    withSimulator(async (sim) => {
+      await using(clientFor(sim), async (client) => {
+        const interactive = { ...guestOf(sim), interactiveSession: true };
+        const noDesktop = await caught(client.createTemporaryDirectory(APP, interactive));
+        expect(noDesktop).toBeInstanceOf(InteractiveSessionError);
+        expect(noDesktop.message).toContain('guest user "root" is not logged in to the desktop of vm-1001');
+        const off = await caught(
+          client.createTemporaryFile(OFF, { ...guestOf(sim, OFF), interactiveSession: true }),
+        );
+        expect(off).not.toBeInstanceOf(InteractiveSessionError);
+        expect(off.message).toContain("vm-1002 is not running");
+      });
+    }));
+
   it("calls a session that is gone again right after the one re-login a session problem", () =>
     withSimulator(async (sim) => {
       await using(clientFor(sim), async (client) => {
