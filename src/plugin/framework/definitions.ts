@@ -224,7 +224,7 @@ export interface ConfigureResponse<Ctx> {
 
 /** A provider as its author declares it. */
 export interface ProviderDefinition<P extends BlockDef, Ctx> {
-  /** The provider's type name, e.g. `vsphereguest` (used in messages). */
+  /** The provider's type name, the `NAME` of `NAME_thing` types (used in messages). */
   name: string;
   /** The `provider` block's schema, declared `as const`. */
   schema: P;
