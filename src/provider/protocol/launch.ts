@@ -104,6 +104,14 @@ export function loadBundle(bundlePath: string): LoadResult {
 
   // The top level has now run (everything up to the server's bind), so the cache made here holds
   // the compiled code of the whole start-up, not just the outermost function.
-  const wrote = state !== "used" && writeCache(cachePath, sourceHash, script.createCachedData());
+  // A bundle may load more first (what later calls need) through its `prepareCodeCache` export.
+  const wrote = state !== "used" && writeCache(cachePath, sourceHash, cachedDataOf(script, mod.exports));
   return { cache: state, wrote, exports: mod.exports };
+}
+
+/** The code cache of a bundle that has run, after its optional `prepareCodeCache` export. */
+function cachedDataOf(script: vm.Script, exports: unknown): Buffer {
+  const prepare = (exports as { prepareCodeCache?: unknown } | null)?.prepareCodeCache;
+  if (typeof prepare === "function") prepare();
+  return script.createCachedData();
 }

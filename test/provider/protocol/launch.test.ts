@@ -65,3 +65,21 @@ test("a cache V8 does not accept is rejected and replaced", () => {
   expect([result.cache, result.wrote]).toEqual(["rejected", true]);
   expect(loadBundle(bundle).cache).toBe("used");
 });
+
+test("before writing the cache it calls the bundle's prepareCodeCache export, and only then", () => {
+  const marker = path.join(dir, "prepared");
+  fs.writeFileSync(
+    bundle,
+    `"use strict";
+module.exports = {
+  prepareCodeCache() { require("node:fs").appendFileSync(${JSON.stringify(marker)}, "x"); },
+};
+`,
+  );
+  const first = loadBundle(bundle);
+  expect([first.cache, first.wrote]).toEqual(["missing", true]);
+  expect(fs.readFileSync(marker, "utf8")).toBe("x");
+  const second = loadBundle(bundle);
+  expect([second.cache, second.wrote]).toEqual(["used", false]);
+  expect(fs.readFileSync(marker, "utf8")).toBe("x");
+});
