@@ -5,8 +5,6 @@
 // and exits.
 // Usage (by scripts/package.js, with the host's handshake variables set): node code-cache.js BUNDLE OUT
 
-// The same V8 flags as the executable's main script (scripts/sea/main.js), or V8 rejects the cache.
-require("node:v8").setFlagsFromString("--liftoff-only");
 const fs = require("node:fs");
 const Module = require("node:module");
 const path = require("node:path");

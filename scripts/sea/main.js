@@ -2,9 +2,6 @@
 // the executable, through the V8 code cache made for it at build time (scripts/sea/code-cache.js).
 // `require` here loads Node's built-in modules only, which is all the bundle asks for.
 
-// WebAssembly stays in V8's baseline compiler (see bin/terraform-provider-vsphereguest); set before
-// the bundle compiles, as scripts/sea/code-cache.js does, because the code cache is tied to the flags.
-require("node:v8").setFlagsFromString("--liftoff-only");
 const sea = require("node:sea");
 const Module = require("node:module");
 const path = require("node:path");
