@@ -68,7 +68,8 @@ function writeCache(cachePath: string, sourceHash: Buffer, data: Buffer): boolea
 
 /**
  * Runs the CommonJS file `bundlePath` as the main module of the process, using (and, when
- * needed, refreshing) its code cache.
+ * needed, refreshing) its code cache. Before a new cache is made, the bundle's optional
+ * `prepareCodeCache` export runs, to load what later calls need into the cache too.
  */
 export function loadBundle(bundlePath: string): LoadResult {
   const filename = path.resolve(bundlePath);
@@ -112,6 +113,10 @@ export function loadBundle(bundlePath: string): LoadResult {
 /** The code cache of a bundle that has run, after its optional `prepareCodeCache` export. */
 function cachedDataOf(script: vm.Script, exports: unknown): Buffer {
   const prepare = (exports as { prepareCodeCache?: unknown } | null)?.prepareCodeCache;
-  if (typeof prepare === "function") prepare();
+  try {
+    if (typeof prepare === "function") prepare();
+  } catch {
+    // only a speed-up: the cache then holds the start-up alone
+  }
   return script.createCachedData();
 }

@@ -83,3 +83,19 @@ module.exports = {
   expect([second.cache, second.wrote]).toEqual(["used", false]);
   expect(fs.readFileSync(marker, "utf8")).toBe("x");
 });
+
+test("a prepareCodeCache that throws still leaves a working bundle and a cache", () => {
+  fs.writeFileSync(
+    bundle,
+    `"use strict";
+module.exports = { value: 42, prepareCodeCache() { throw new Error("cannot load"); } };
+`,
+  );
+  const first = loadBundle(bundle);
+  expect([first.cache, first.wrote, (first.exports as { value: number }).value]).toEqual([
+    "missing",
+    true,
+    42,
+  ]);
+  expect(loadBundle(bundle).cache).toBe("used");
+});
