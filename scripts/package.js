@@ -4,7 +4,8 @@
  * executable applications (SEA), so the machine that runs it needs no Node.js and no npm package.
  *
  *   1. esbuild bundles lib/provider/main.js with everything it needs (grpc-js, the part of undici
- *      the client uses — scripts/bundle/undici-subset.js —, our code) into dist/sea/provider.js; the bundle may require Node's built-in modules and nothing else.
+ *      the client uses: scripts/bundle/undici-subset.js, our code) into dist/sea/provider.js; the
+ *      bundle may require Node's built-in modules and nothing else.
  *   2. `<node> --experimental-sea-config sea-config.json` turns it into a preparation blob, with a
  *      V8 code cache when the blob is made for the platform it is built on.
  *   3. postject injects the blob into a copy of the target's Node.js binary (sentinel fuse

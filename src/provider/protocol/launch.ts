@@ -50,10 +50,21 @@ function readCache(cachePath: string, sourceHash: Buffer): { data?: Buffer; stat
   return { data: file.subarray(HASH_BYTES), state: "used" };
 }
 
-function writeCache(cachePath: string, sourceHash: Buffer, data: Buffer): boolean {
+/** Writes the cache; `makeData` runs only once the temporary file could be created. */
+function writeCache(cachePath: string, sourceHash: Buffer, makeData: () => Buffer): boolean {
   const temporary = `${cachePath}.${process.pid}.tmp`;
+  let fd: number;
   try {
-    fs.writeFileSync(temporary, Buffer.concat([sourceHash, data]), { mode: 0o644 });
+    fd = fs.openSync(temporary, "w", 0o644);
+  } catch {
+    return false; // not writable here: no need to make the cache at all
+  }
+  try {
+    try {
+      fs.writeFileSync(fd, Buffer.concat([sourceHash, makeData()]));
+    } finally {
+      fs.closeSync(fd);
+    }
     fs.renameSync(temporary, cachePath);
     return true;
   } catch {
@@ -106,7 +117,8 @@ export function loadBundle(bundlePath: string): LoadResult {
   // The top level has now run (everything up to the server's bind), so the cache made here holds
   // the compiled code of the whole start-up, not just the outermost function.
   // A bundle may load more first (what later calls need) through its `prepareCodeCache` export.
-  const wrote = state !== "used" && writeCache(cachePath, sourceHash, cachedDataOf(script, mod.exports));
+  const wrote =
+    state !== "used" && writeCache(cachePath, sourceHash, () => cachedDataOf(script, mod.exports));
   return { cache: state, wrote, exports: mod.exports };
 }
 

@@ -99,3 +99,19 @@ module.exports = { value: 42, prepareCodeCache() { throw new Error("cannot load"
   ]);
   expect(loadBundle(bundle).cache).toBe("used");
 });
+
+test("where no cache can be written, prepareCodeCache is not called at all", () => {
+  const marker = path.join(dir, "prepared");
+  fs.writeFileSync(
+    bundle,
+    `"use strict";
+module.exports = { prepareCodeCache() { require("node:fs").writeFileSync(${JSON.stringify(marker)}, "x"); } };
+`,
+  );
+  // The temporary file of this process cannot be created: a directory stands at its path.
+  fs.mkdirSync(`${cachePathOf(bundle)}.${process.pid}.tmp`);
+  const result = loadBundle(bundle);
+  expect([result.cache, result.wrote]).toEqual(["missing", false]);
+  expect(fs.existsSync(marker)).toBe(false);
+  expect(fs.existsSync(cachePathOf(bundle))).toBe(false);
+});
