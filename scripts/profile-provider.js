@@ -19,10 +19,11 @@
  *
  * --no-extra-ca runs both without NODE_EXTRA_CA_CERTS; --node-flags "…" passes V8/Node flags to our
  * provider (experiments such as --no-wasm-tier-up); --wrap "strace -f -tt -o FILE" runs our
- * provider under a command prefix.
+ * provider under a command prefix; --executable runs the single executable
+ * (dist/terraform-provider-vsphereguest, `npm run package`) instead of the launcher.
  *
  * Usage: node scripts/profile-provider.js [--runs 7] [--cpu-prof DIR] [--no-extra-ca]
- *                                         [--node-flags "…"] [--wrap "…"]
+ *                                         [--node-flags "…"] [--wrap "…"] [--executable]
  */
 const { spawn } = require("node:child_process");
 const fs = require("node:fs");
@@ -48,6 +49,7 @@ const { values: opts } = parseArgs({
     "no-extra-ca": { type: "boolean", default: false },
     "node-flags": { type: "string", default: "" },
     wrap: { type: "string", default: "" },
+    executable: { type: "boolean", default: false },
   },
 });
 const RUNS = Number(opts.runs);
@@ -320,14 +322,21 @@ async function main() {
         null,
       ]),
     );
+  const executable = path.join(root, "dist", "terraform-provider-vsphereguest");
+  if (opts.executable && !fs.existsSync(executable))
+    throw new Error(`${executable} is missing: run npm run package`);
+  const ourCommand = opts.executable
+    ? [executable]
+    : [
+        process.execPath,
+        ...opts["node-flags"].split(" ").filter(Boolean),
+        path.join(root, "bin", "terraform-provider-vsphereguest"),
+      ];
+  const wrap = opts.wrap.split(" ").filter(Boolean);
   const ours = {
-    label: "vsphereguest (node)",
-    command: opts.wrap ? opts.wrap.split(" ")[0] : process.execPath,
-    args: [
-      ...(opts.wrap ? [...opts.wrap.split(" ").slice(1).filter(Boolean), process.execPath] : []),
-      ...opts["node-flags"].split(" ").filter(Boolean),
-      path.join(root, "bin", "terraform-provider-vsphereguest"),
-    ],
+    label: opts.executable ? "vsphereguest (single executable)" : "vsphereguest (node)",
+    command: [...wrap, ...ourCommand][0],
+    args: [...wrap, ...ourCommand].slice(1),
     dataSource: "vsphereguest_process",
     providerConfig: encodeCty(impliedType(PROVIDER_SCHEMA), nullsOf(PROVIDER_SCHEMA)),
     readConfig: (pid) => encodeCty(ourType, { ...nullsOf(PROCESS_SCHEMA), vm: "vm-1001", pid: Number(pid) }),
