@@ -5,9 +5,10 @@
  * The reference provider (bench/reference-provider: terraform-plugin-framework, one data source
  * that logs in, reads a guest process and logs out) is built once with `go build` and cached in
  * ~/.cache/vsphere-guest/reference-provider/<hash of its source>/. Both providers are installed the
- * same way, into the implied local mirror of a throw-away HOME (`vsphere-guest provider install` for
- * ours, the same directory layout for the reference), and both plan against the same simulator,
- * reading the same finished processes.
+ * same way, into the implied local mirror of a throw-away HOME (`vsphere-guest provider install
+ * --launcher` for ours, or the single executable of `npm run package` with --executable; the same
+ * directory layout for the reference), and both plan against the same simulator, reading the same
+ * finished processes.
  *
  * For each host (OpenTofu 1.12.6 built by scripts/build-hosts.sh; Terraform 1.11.4 from
  * /usr/local/bin/terraform when present, else the built 1.5.7) and each size (0, 1, 10, 50 reads)
@@ -23,7 +24,7 @@
  *
  * Prints figures, asserts nothing. Usage:
  *   node scripts/bench-compare.js [--pairs 5] [--sizes 0,1,10,50] [--hosts tofu,terraform]
- *                                 [--exit-samples 20]
+ *                                 [--exit-samples 20] [--executable]
  */
 const { spawn, execFileSync } = require("node:child_process");
 const crypto = require("node:crypto");
@@ -46,6 +47,7 @@ const { values: opts } = parseArgs({
     sizes: { type: "string", default: "0,1,10,50" },
     hosts: { type: "string", default: "tofu,terraform" },
     "exit-samples": { type: "string", default: "20" },
+    executable: { type: "boolean", default: false },
   },
 });
 const PAIRS = Number(opts.pairs);
@@ -115,7 +117,10 @@ function workspace(refExe) {
   const home = path.join(work, "home");
   fs.mkdirSync(home);
   fs.writeFileSync(path.join(work, "cli.tfrc"), "");
-  execFileSync(process.execPath, [path.join(root, "bin", "vsphere-guest"), "provider", "install"], {
+  const form = opts.executable
+    ? ["--executable", path.join(root, "dist", "terraform-provider-vsphereguest")]
+    : ["--launcher"];
+  execFileSync(process.execPath, [path.join(root, "bin", "vsphere-guest"), "provider", "install", ...form], {
     env: { ...process.env, HOME: home },
     stdio: "ignore",
   });
@@ -370,6 +375,9 @@ async function main() {
         .map((l) => l.toFixed(1))
         .join(" ")}, ` +
         `node ${process.version}${env.NODE_EXTRA_CA_CERTS ? `, NODE_EXTRA_CA_CERTS=${env.NODE_EXTRA_CA_CERTS}` : ""}`,
+    );
+    console.log(
+      `ours: ${opts.executable ? "the single executable (dist/terraform-provider-vsphereguest)" : "the launcher (node + bin/terraform-provider-vsphereguest)"}`,
     );
     console.log(`reference provider: ${refExe}`);
     for (const { host, rows, exit } of results) {

@@ -3,8 +3,9 @@
  * `npm run package`: builds the provider as one self-contained executable with Node.js single
  * executable applications (SEA), so the machine that runs it needs no Node.js and no npm package.
  *
- *   1. esbuild bundles lib/provider/main.js with everything it needs (grpc-js, undici, our code)
- *      into dist/sea/provider.js; the bundle may require Node's built-in modules and nothing else.
+ *   1. esbuild bundles lib/provider/main.js with everything it needs (grpc-js, the part of undici
+ *      the client uses: scripts/bundle/undici-subset.js, our code) into dist/sea/provider.js; the
+ *      bundle may require Node's built-in modules and nothing else.
  *   2. `<node> --experimental-sea-config sea-config.json` turns it into a preparation blob, with a
  *      V8 code cache when the blob is made for the platform it is built on.
  *   3. postject injects the blob into a copy of the target's Node.js binary (sentinel fuse
@@ -32,7 +33,7 @@ const DIST = path.join(ROOT, "dist");
 const NAME = "terraform-provider-vsphereguest";
 const SENTINEL_FUSE = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2";
 /** Bumped when this script changes what it produces for the same inputs. */
-const RECIPE = 1;
+const RECIPE = 2;
 
 const OS_OF = { linux: "linux", darwin: "darwin", win32: "windows", freebsd: "freebsd" };
 const ARCH_OF = { x64: "amd64", arm64: "arm64", ia32: "386", arm: "arm" };
@@ -105,7 +106,10 @@ function bundle(outfile) {
     minifyWhitespace: true,
     minifySyntax: true,
     legalComments: "none",
-    alias: { "@grpc/proto-loader": path.join(__dirname, "sea", "proto-loader-stub.js") },
+    alias: {
+      "@grpc/proto-loader": path.join(__dirname, "sea", "proto-loader-stub.js"),
+      undici: path.join(__dirname, "bundle", "undici-subset.js"),
+    },
     outfile,
     metafile: true,
     logLevel: "warning",

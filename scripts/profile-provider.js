@@ -19,10 +19,11 @@
  *
  * --no-extra-ca runs both without NODE_EXTRA_CA_CERTS; --node-flags "…" passes V8/Node flags to our
  * provider (experiments such as --no-wasm-tier-up); --wrap "strace -f -tt -o FILE" runs our
- * provider under a command prefix.
+ * provider under a command prefix; --executable runs the single executable
+ * (dist/terraform-provider-vsphereguest, `npm run package`) instead of the launcher.
  *
  * Usage: node scripts/profile-provider.js [--runs 7] [--cpu-prof DIR] [--no-extra-ca]
- *                                         [--node-flags "…"] [--wrap "…"]
+ *                                         [--node-flags "…"] [--wrap "…"] [--executable]
  */
 const { spawn } = require("node:child_process");
 const fs = require("node:fs");
@@ -35,10 +36,10 @@ const { Simulator } = require("../lib/simulator");
 const { VCenterClient } = require("../lib/vcenter");
 const { plugin, tfplugin6 } = require("../lib/plugin/proto/gen/tfplugin6");
 const { encodeCty, parseCtyType } = require("../lib/plugin/codec/cty");
-const { impliedType } = require("../lib/plugin/codec/schema");
+const { encodeBlock } = require("../lib/plugin/framework/values");
 const { PROVIDER_SCHEMA } = require("../lib/provider/schemas");
 const { PROCESS_SCHEMA } = require("../lib/provider/data-sources/process");
-const { pluginServerCertificate } = require("../lib/tls/x509");
+const { pluginServerCertificate } = require("../lib/plugin/tls/x509");
 
 const root = path.resolve(__dirname, "..");
 const { values: opts } = parseArgs({
@@ -48,6 +49,7 @@ const { values: opts } = parseArgs({
     "no-extra-ca": { type: "boolean", default: false },
     "node-flags": { type: "string", default: "" },
     wrap: { type: "string", default: "" },
+    executable: { type: "boolean", default: false },
   },
 });
 const RUNS = Number(opts.runs);
@@ -297,7 +299,6 @@ async function main() {
   };
   if (process.env.NODE_EXTRA_CA_CERTS && !opts["no-extra-ca"])
     env.NODE_EXTRA_CA_CERTS = process.env.NODE_EXTRA_CA_CERTS;
-  const ourType = impliedType(PROCESS_SCHEMA);
   const refType = parseCtyType(
     JSON.stringify([
       "object",
@@ -313,24 +314,24 @@ async function main() {
       },
     ]),
   );
-  const nullsOf = (block) =>
-    Object.fromEntries(
-      [...block.attributes.map((a) => a.name), ...block.blockTypes.map((b) => b.typeName)].map((k) => [
-        k,
-        null,
-      ]),
-    );
+  const executable = path.join(root, "dist", "terraform-provider-vsphereguest");
+  if (opts.executable && !fs.existsSync(executable))
+    throw new Error(`${executable} is missing: run npm run package`);
+  const ourCommand = opts.executable
+    ? [executable]
+    : [
+        process.execPath,
+        ...opts["node-flags"].split(" ").filter(Boolean),
+        path.join(root, "bin", "terraform-provider-vsphereguest"),
+      ];
+  const wrap = opts.wrap.split(" ").filter(Boolean);
   const ours = {
-    label: "vsphereguest (node)",
-    command: opts.wrap ? opts.wrap.split(" ")[0] : process.execPath,
-    args: [
-      ...(opts.wrap ? [...opts.wrap.split(" ").slice(1).filter(Boolean), process.execPath] : []),
-      ...opts["node-flags"].split(" ").filter(Boolean),
-      path.join(root, "bin", "terraform-provider-vsphereguest"),
-    ],
+    label: opts.executable ? "vsphereguest (single executable)" : "vsphereguest (node)",
+    command: [...wrap, ...ourCommand][0],
+    args: [...wrap, ...ourCommand].slice(1),
     dataSource: "vsphereguest_process",
-    providerConfig: encodeCty(impliedType(PROVIDER_SCHEMA), nullsOf(PROVIDER_SCHEMA)),
-    readConfig: (pid) => encodeCty(ourType, { ...nullsOf(PROCESS_SCHEMA), vm: "vm-1001", pid: Number(pid) }),
+    providerConfig: encodeBlock(PROVIDER_SCHEMA, {}),
+    readConfig: (pid) => encodeBlock(PROCESS_SCHEMA, { vm: "vm-1001", pid: Number(pid) }),
   };
   const reference = {
     label: "Go reference",

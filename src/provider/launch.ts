@@ -50,10 +50,21 @@ function readCache(cachePath: string, sourceHash: Buffer): { data?: Buffer; stat
   return { data: file.subarray(HASH_BYTES), state: "used" };
 }
 
-function writeCache(cachePath: string, sourceHash: Buffer, data: Buffer): boolean {
+/** Writes the cache; `makeData` runs only once the temporary file could be created. */
+function writeCache(cachePath: string, sourceHash: Buffer, makeData: () => Buffer): boolean {
   const temporary = `${cachePath}.${process.pid}.tmp`;
+  let fd: number;
   try {
-    fs.writeFileSync(temporary, Buffer.concat([sourceHash, data]), { mode: 0o644 });
+    fd = fs.openSync(temporary, "w", 0o644);
+  } catch {
+    return false; // not writable here: no need to make the cache at all
+  }
+  try {
+    try {
+      fs.writeFileSync(fd, Buffer.concat([sourceHash, makeData()]));
+    } finally {
+      fs.closeSync(fd);
+    }
     fs.renameSync(temporary, cachePath);
     return true;
   } catch {
@@ -68,7 +79,8 @@ function writeCache(cachePath: string, sourceHash: Buffer, data: Buffer): boolea
 
 /**
  * Runs the CommonJS file `bundlePath` as the main module of the process, using (and, when
- * needed, refreshing) its code cache.
+ * needed, refreshing) its code cache. Before a new cache is made, the bundle's optional
+ * `prepareCodeCache` export runs, to load what later calls need into the cache too.
  */
 export function loadBundle(bundlePath: string): LoadResult {
   const filename = path.resolve(bundlePath);
@@ -104,6 +116,19 @@ export function loadBundle(bundlePath: string): LoadResult {
 
   // The top level has now run (everything up to the server's bind), so the cache made here holds
   // the compiled code of the whole start-up, not just the outermost function.
-  const wrote = state !== "used" && writeCache(cachePath, sourceHash, script.createCachedData());
+  // A bundle may load more first (what later calls need) through its `prepareCodeCache` export.
+  const wrote =
+    state !== "used" && writeCache(cachePath, sourceHash, () => cachedDataOf(script, mod.exports));
   return { cache: state, wrote, exports: mod.exports };
+}
+
+/** The code cache of a bundle that has run, after its optional `prepareCodeCache` export. */
+function cachedDataOf(script: vm.Script, exports: unknown): Buffer {
+  const prepare = (exports as { prepareCodeCache?: unknown } | null)?.prepareCodeCache;
+  try {
+    if (typeof prepare === "function") prepare();
+  } catch {
+    // only a speed-up: the cache then holds the start-up alone
+  }
+  return script.createCachedData();
 }

@@ -65,3 +65,53 @@ test("a cache V8 does not accept is rejected and replaced", () => {
   expect([result.cache, result.wrote]).toEqual(["rejected", true]);
   expect(loadBundle(bundle).cache).toBe("used");
 });
+
+test("before writing the cache it calls the bundle's prepareCodeCache export, and only then", () => {
+  const marker = path.join(dir, "prepared");
+  fs.writeFileSync(
+    bundle,
+    `"use strict";
+module.exports = {
+  prepareCodeCache() { require("node:fs").appendFileSync(${JSON.stringify(marker)}, "x"); },
+};
+`,
+  );
+  const first = loadBundle(bundle);
+  expect([first.cache, first.wrote]).toEqual(["missing", true]);
+  expect(fs.readFileSync(marker, "utf8")).toBe("x");
+  const second = loadBundle(bundle);
+  expect([second.cache, second.wrote]).toEqual(["used", false]);
+  expect(fs.readFileSync(marker, "utf8")).toBe("x");
+});
+
+test("a prepareCodeCache that throws still leaves a working bundle and a cache", () => {
+  fs.writeFileSync(
+    bundle,
+    `"use strict";
+module.exports = { value: 42, prepareCodeCache() { throw new Error("cannot load"); } };
+`,
+  );
+  const first = loadBundle(bundle);
+  expect([first.cache, first.wrote, (first.exports as { value: number }).value]).toEqual([
+    "missing",
+    true,
+    42,
+  ]);
+  expect(loadBundle(bundle).cache).toBe("used");
+});
+
+test("where no cache can be written, prepareCodeCache is not called at all", () => {
+  const marker = path.join(dir, "prepared");
+  fs.writeFileSync(
+    bundle,
+    `"use strict";
+module.exports = { prepareCodeCache() { require("node:fs").writeFileSync(${JSON.stringify(marker)}, "x"); } };
+`,
+  );
+  // The temporary file of this process cannot be created: a directory stands at its path.
+  fs.mkdirSync(`${cachePathOf(bundle)}.${process.pid}.tmp`);
+  const result = loadBundle(bundle);
+  expect([result.cache, result.wrote]).toEqual(["missing", false]);
+  expect(fs.existsSync(marker)).toBe(false);
+  expect(fs.existsSync(cachePathOf(bundle))).toBe(false);
+});
