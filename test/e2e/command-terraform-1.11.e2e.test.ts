@@ -15,7 +15,13 @@ function terraform111(): Host | undefined {
   const out = execFileSync(BIN, ["version", "-json"], { encoding: "utf8", env: { PATH: process.env.PATH } });
   const version = (JSON.parse(out) as { terraform_version: string }).terraform_version;
   if (!/^1\.(1[1-9]|[2-9]\d)\./.test(version)) return undefined;
-  return { name: `terraform-${version}`, kind: "terraform", version, bin: BIN, registry: "registry.terraform.io" };
+  return {
+    name: `terraform-${version}`,
+    kind: "terraform",
+    version,
+    bin: BIN,
+    registry: "registry.terraform.io",
+  };
 }
 
 const found = terraform111();
