@@ -291,3 +291,40 @@ describe("vsphereguest_command over the provider's RPCs", () => {
     );
   });
 });
+
+describe("vsphereguest_command across a host upgrade to write-only support", () => {
+  it("plans no change for a password an older host stored, once the host stores none", () =>
+    withSimulator(async (sim) => {
+      const { guest } = vsphereEnv(sim);
+      const credentials = {
+        user_name: guest.userName,
+        password: guest.password,
+        saml_token: null,
+        interactive_session: null,
+      };
+      const config = { vm: "vm-1001", path: "/bin/true", credentials };
+      const older = await configured(sim, [], false);
+      let stored: DynamicValue;
+      try {
+        const { applied } = await createRun(older, config, false);
+        stored = applied.newState!;
+      } finally {
+        await older.close();
+      }
+      const newer = await configured(sim, [], true);
+      try {
+        const plan = await newer.planResourceChange!({
+          typeName: TYPE,
+          priorState: stored,
+          proposedNewState: enc({ ...dec(stored)!, credentials: { ...credentials, password: null } }),
+          config: enc(config),
+          priorPrivate: new Uint8Array(),
+          clientCapabilities: CAPS(true),
+        });
+        expect(plan.diagnostics).toEqual([]);
+        expect(plan.requiresReplace).toEqual([]);
+      } finally {
+        await newer.close();
+      }
+    }));
+});

@@ -344,8 +344,12 @@ export function createProviderServer<P extends BlockDef, Ctx>(
           };
         }
         const config = decodeBlock(resource.schema, req.config, req.typeName);
+        // A write-only value a host before 1.11 stored is no change once the host stores none.
+        const priorStored = prior === null ? null : storable(resource.schema, prior);
         const changed =
-          prior === null ? [] : inputNames(resource.schema).filter((n) => !sameValue(prior[n], proposed[n]));
+          priorStored === null
+            ? []
+            : inputNames(resource.schema).filter((n) => !sameValue(priorStored[n], proposed[n]));
         const requiresReplace = new Set(resource.updatable ? [] : changed);
         const unknownComputed = (planned: BlockValue): BlockValue => {
           const out = { ...planned };
