@@ -211,11 +211,3 @@ function clearBlock(def: BlockDef, value: CtyValue): CtyValue {
     return value;
   return withoutWriteOnly(def, value as BlockValue);
 }
-
-/** Whether a block declares a write-only attribute anywhere. */
-export function hasWriteOnly(def: BlockDef): boolean {
-  return (
-    Object.values(def.attributes).some((a) => a.writeOnly === true) ||
-    Object.values(def.blocks ?? {}).some((nb) => hasWriteOnly(nb.block))
-  );
-}
