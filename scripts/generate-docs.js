@@ -113,6 +113,7 @@ function argumentList(block, sections) {
     if (!a.required && !a.optional) continue;
     const flags = [typeName(a.type), a.required ? "Required" : "Optional"];
     if (a.sensitive) flags.push("Sensitive");
+    if (a.write_only) flags.push("Write-only");
     if (a.deprecated) flags.push("Deprecated");
     items.push(item(`\`${name}\` (${flags.join(", ")})`, a.description ?? ""));
   }

@@ -49,6 +49,7 @@ export function blockToJson(block: SchemaBlock): JsonSchemaBlock {
           ...(a.computed ? { computed: true } : {}),
           ...(a.sensitive ? { sensitive: true } : {}),
           ...(a.deprecated ? { deprecated: true } : {}),
+          ...(a.writeOnly ? { write_only: true } : {}),
         },
       ]),
     );

@@ -139,7 +139,7 @@ describe("started with AutoMTLS (PLUGIN_CLIENT_CERT set)", () => {
     expect(functions.functions).toEqual({});
   });
 
-  test("answers managed-resource RPCs with an error diagnostic", async () => {
+  test("answers a managed-resource RPC for an unknown type with an error diagnostic naming what it offers", async () => {
     const res = tfplugin6.ReadResource.Response.decode(
       await call(
         client,
@@ -149,8 +149,9 @@ describe("started with AutoMTLS (PLUGIN_CLIENT_CERT set)", () => {
     );
     expect(res.diagnostics).toHaveLength(1);
     expect(res.diagnostics[0].severity).toBe(tfplugin6.Diagnostic.Severity.ERROR);
-    expect(res.diagnostics[0].summary).toBe("This provider has no managed resources");
+    expect(res.diagnostics[0].summary).toBe("Unknown resource type");
     expect(res.diagnostics[0].detail).toContain('"vsphereguest_thing"');
+    expect(res.diagnostics[0].detail).toContain("vsphereguest_command");
   });
 
   test("answers StopProvider without an error", async () => {

@@ -22,6 +22,8 @@ export interface SchemaAttribute {
   sensitive?: boolean;
   /** Setting it produces a deprecation warning. */
   deprecated?: boolean;
+  /** Never stored in plan or state (hosts from 1.11 on; older hosts ignore the flag). */
+  writeOnly?: boolean;
 }
 
 /**

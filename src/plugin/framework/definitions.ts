@@ -100,7 +100,10 @@ export interface ResourcePlanResponse<S extends BlockDef> {
 
 /** What a resource's create, update and import return. */
 export interface ResourceStateResponse<T> {
-  /** The new values; absent when `diagnostics` has an error. */
+  /**
+   * The new values. Usually absent when `diagnostics` has an error; a create that did something
+   * and then failed returns both, and the host records the state with the error (tainted).
+   */
   state?: T;
   /** Errors and warnings for the user. */
   diagnostics?: Diagnostic[];

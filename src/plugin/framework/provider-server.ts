@@ -19,8 +19,15 @@ import type {
   ReadDataSourceResponse,
 } from "../protocol/types";
 import type { DataSource, ProviderDefinition, Resource } from "./definitions";
-import { type BlockDef, type BlockValue, completeBlock, sensitiveStrings, toSchemaBlock } from "./schema";
-import { blockType, encodeBlock } from "./values";
+import {
+  type BlockDef,
+  type BlockValue,
+  completeBlock,
+  sensitiveStrings,
+  toSchemaBlock,
+  withoutWriteOnly,
+} from "./schema";
+import { blockType, encodeBlock, fromStateJson } from "./values";
 
 /** A served provider, with the way to release what it holds. */
 export interface FrameworkProvider extends ProviderServer {
@@ -96,6 +103,15 @@ export function createProviderServer<P extends BlockDef, Ctx>(
   const resources = new Map((def.resources ?? []).map((r) => [r.typeName, r]));
   let context: Ctx | undefined;
   let configureError: Diagnostic | undefined;
+  // Whether the host stores write-only attributes as null (it says so in its client capabilities,
+  // sent with ConfigureProvider, ValidateResourceConfig and PlanResourceChange; the last word wins).
+  let writeOnlyAllowed = false;
+  const noteCapabilities = (caps: { writeOnlyAttributesAllowed: boolean } | undefined): void => {
+    if (caps) writeOnlyAllowed = caps.writeOnlyAttributesAllowed;
+  };
+  /** What a plan or state may hold of `value` on this host. */
+  const storable = (block: BlockDef, value: BlockValue): BlockValue =>
+    writeOnlyAllowed ? withoutWriteOnly(block, value) : value;
 
   const schema: ProviderSchema = {
     provider: { version: 0, block: toSchemaBlock(def.schema) },
@@ -141,6 +157,7 @@ export function createProviderServer<P extends BlockDef, Ctx>(
     async configureProvider(req) {
       const config = decodeBlock(def.schema, req.config, "provider configuration");
       registerSecrets(def.schema, config);
+      noteCapabilities(req.clientCapabilities);
       const res = await def.configure({
         config: config as never,
         terraformVersion: req.terraformVersion,
@@ -239,6 +256,7 @@ export function createProviderServer<P extends BlockDef, Ctx>(
       validateResourceConfig(req) {
         const resource = resources.get(req.typeName);
         if (!resource) return { diagnostics: [unknownResource(req.typeName)] };
+        noteCapabilities(req.clientCapabilities);
         return { diagnostics: resource.validate(decodeBlock(resource.schema, req.config, req.typeName)) };
       },
 
@@ -259,7 +277,12 @@ export function createProviderServer<P extends BlockDef, Ctx>(
         if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
           throw new Error(`UpgradeResourceState: the stored state of ${req.typeName} is not a JSON object`);
         }
-        let state = parsed as BlockValue;
+        // At the current version the stored JSON is read against the schema (dynamic values are
+        // stored wrapped with their type); an older one is the upgrade hook's to read.
+        let state =
+          req.version === resource.version
+            ? (fromStateJson(blockType(resource.schema), parsed) as BlockValue)
+            : (parsed as BlockValue);
         const diagnostics: Diagnostic[] = [];
         if (req.version > resource.version) {
           return {
@@ -306,8 +329,10 @@ export function createProviderServer<P extends BlockDef, Ctx>(
       async planResourceChange(req): Promise<PlanResourceChangeResponse> {
         const resource = resources.get(req.typeName);
         if (!resource) return { requiresReplace: [], diagnostics: [unknownResource(req.typeName)] };
+        noteCapabilities(req.clientCapabilities);
         const prior = decodeNullable(resource.schema, req.priorState, req.typeName);
-        const proposed = decodeNullable(resource.schema, req.proposedNewState, req.typeName);
+        const proposedValue = decodeNullable(resource.schema, req.proposedNewState, req.typeName);
+        const proposed = proposedValue === null ? null : storable(resource.schema, proposedValue);
         const keepPrivate = req.priorPrivate.length > 0 ? { plannedPrivate: req.priorPrivate } : {};
         if (proposed === null) {
           // A destroy: nothing to plan.
@@ -319,8 +344,12 @@ export function createProviderServer<P extends BlockDef, Ctx>(
           };
         }
         const config = decodeBlock(resource.schema, req.config, req.typeName);
+        // A write-only value a host before 1.11 stored is no change once the host stores none.
+        const priorStored = prior === null ? null : storable(resource.schema, prior);
         const changed =
-          prior === null ? [] : inputNames(resource.schema).filter((n) => !sameValue(prior[n], proposed[n]));
+          priorStored === null
+            ? []
+            : inputNames(resource.schema).filter((n) => !sameValue(priorStored[n], proposed[n]));
         const requiresReplace = new Set(resource.updatable ? [] : changed);
         const unknownComputed = (planned: BlockValue): BlockValue => {
           const out = { ...planned };
@@ -345,7 +374,7 @@ export function createProviderServer<P extends BlockDef, Ctx>(
         }
         if (hasErrors(diagnostics)) return { requiresReplace: [], diagnostics };
         return {
-          plannedState: encode(resource.schema, planned),
+          plannedState: encode(resource.schema, storable(resource.schema, planned)),
           requiresReplace: [...requiresReplace].map((name) => attr(name)),
           ...keepPrivate,
           diagnostics,
@@ -385,7 +414,11 @@ export function createProviderServer<P extends BlockDef, Ctx>(
           }
           const final = finalState(resource, planned, res.state, prior === null ? "create" : "update");
           if (!final.state) return { diagnostics: [...diagnostics, ...final.diagnostics] };
-          return { newState: encode(resource.schema, final.state), ...keepPrivate, diagnostics };
+          return {
+            newState: encode(resource.schema, storable(resource.schema, final.state)),
+            ...keepPrivate,
+            diagnostics,
+          };
         });
       },
 

@@ -10,7 +10,7 @@
  * At run time {@link toSchemaBlock} turns the declaration into the protocol's
  * {@link SchemaBlock} (attributes in declaration order).
  */
-import type { CtyType, CtyUnknown, CtyValue } from "../codec/cty";
+import { type CtyType, type CtyUnknown, type CtyValue, isUnknown as isUnknownValue } from "../codec/cty";
 import type { NestingMode, SchemaBlock } from "../codec/schema";
 
 /** One attribute: its type, its description and its flags. */
@@ -29,6 +29,13 @@ export interface AttributeDef {
   readonly sensitive?: boolean;
   /** Setting it produces a deprecation warning. */
   readonly deprecated?: boolean;
+  /**
+   * Write-only (Terraform and OpenTofu 1.11 and later): the value reaches the provider in the
+   * configuration but is never stored in the plan or the state. Hosts that announce
+   * `write_only_attributes_allowed` get null in its place in every planned and new state; older
+   * hosts do not know the flag and store the value, so declare such an attribute `sensitive` too.
+   */
+  readonly writeOnly?: boolean;
 }
 
 /** A nested block type, such as `credentials { … }`. */
@@ -133,6 +140,7 @@ export function toSchemaBlock(def: BlockDef): SchemaBlock {
       ...(a.computed ? { computed: true } : {}),
       ...(a.sensitive ? { sensitive: true } : {}),
       ...(a.deprecated ? { deprecated: true } : {}),
+      ...(a.writeOnly ? { writeOnly: true } : {}),
     })),
     blockTypes: Object.entries(def.blocks ?? {}).map(([typeName, nb]) => ({
       typeName,
@@ -176,4 +184,30 @@ export function sensitiveStrings(def: BlockDef, value: CtyValue | undefined): st
     else out.push(...sensitiveStrings(nb.block, v));
   }
   return out;
+}
+
+/**
+ * `value` with every write-only attribute (nested blocks included) set to null: what a plan or a
+ * state holds on a host that supports write-only attributes.
+ */
+export function withoutWriteOnly(def: BlockDef, value: BlockValue): BlockValue {
+  const out: BlockValue = { ...value };
+  for (const [name, a] of Object.entries(def.attributes)) if (a.writeOnly && name in out) out[name] = null;
+  for (const [name, nb] of Object.entries(def.blocks ?? {})) {
+    const v = out[name];
+    if (v === null || v === undefined || typeof v !== "object" || isUnknownValue(v)) continue;
+    if (Array.isArray(v)) out[name] = v.map((item) => clearBlock(nb.block, item));
+    else if (nb.nesting === "map")
+      out[name] = Object.fromEntries(
+        Object.entries(v as BlockValue).map(([k, item]) => [k, clearBlock(nb.block, item)]),
+      );
+    else out[name] = clearBlock(nb.block, v);
+  }
+  return out;
+}
+
+function clearBlock(def: BlockDef, value: CtyValue): CtyValue {
+  if (value === null || typeof value !== "object" || Array.isArray(value) || isUnknownValue(value))
+    return value;
+  return withoutWriteOnly(def, value as BlockValue);
 }

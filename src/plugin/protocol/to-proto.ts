@@ -85,6 +85,7 @@ function attribute(attr: SchemaAttribute): tfplugin6.Schema.Attribute.$Propertie
     computed: attr.computed === true,
     sensitive: attr.sensitive === true,
     deprecated: attr.deprecated === true,
+    writeOnly: attr.writeOnly === true,
   };
 }
 

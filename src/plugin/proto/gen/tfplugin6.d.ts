@@ -628,6 +628,9 @@ export namespace tfplugin6 {
             /** Attribute deprecated. */
             deprecated: boolean;
 
+            /** Attribute writeOnly. */
+            writeOnly: boolean;
+
             /**
              * Creates a new Attribute instance using the specified properties.
              * @param [properties] Properties to set
@@ -686,6 +689,9 @@ export namespace tfplugin6 {
 
                 /** Attribute deprecated */
                 deprecated?: (boolean|null);
+
+                /** Attribute writeOnly */
+                writeOnly?: (boolean|null);
 
                 /** Unknown fields preserved while decoding when enabled */
                 $unknowns?: Uint8Array[];

@@ -1435,6 +1435,7 @@ $root.tfplugin6 = (function() {
              * @property {boolean|null} [sensitive] Attribute sensitive
              * @property {tfplugin6.StringKind|null} [descriptionKind] Attribute descriptionKind
              * @property {boolean|null} [deprecated] Attribute deprecated
+             * @property {boolean|null} [writeOnly] Attribute writeOnly
              * @property {Array.<Uint8Array>} [$unknowns] Unknown fields preserved while decoding when enabled
              */
 
@@ -1539,6 +1540,14 @@ $root.tfplugin6 = (function() {
             Attribute.prototype.deprecated = false;
 
             /**
+             * Attribute writeOnly.
+             * @member {boolean} writeOnly
+             * @memberof tfplugin6.Schema.Attribute
+             * @instance
+             */
+            Attribute.prototype.writeOnly = false;
+
+            /**
              * Creates a new Attribute instance using the specified properties.
              * @function create
              * @memberof tfplugin6.Schema.Attribute
@@ -1588,6 +1597,8 @@ $root.tfplugin6 = (function() {
                     writer.uint32(/* id 8, wireType 0 =*/64).int32(message.descriptionKind);
                 if (message.deprecated != null && $Object.hasOwnProperty.call(message, "deprecated") && message.deprecated !== false)
                     writer.uint32(/* id 9, wireType 0 =*/72).bool(message.deprecated);
+                if (message.writeOnly != null && $Object.hasOwnProperty.call(message, "writeOnly") && message.writeOnly !== false)
+                    writer.uint32(/* id 11, wireType 0 =*/88).bool(message.writeOnly);
                 if (message.$unknowns != null && $Object.hasOwnProperty.call(message, "$unknowns"))
                     for (var i = 0; i < message.$unknowns.length; ++i)
                         writer.raw(message.$unknowns[i]);
@@ -1711,6 +1722,15 @@ $root.tfplugin6 = (function() {
                                 message.deprecated = value;
                             else
                                 delete message.deprecated;
+                            continue;
+                        }
+                    case 11: {
+                            if (wireType !== 0)
+                                break;
+                            if (value = reader.bool())
+                                message.writeOnly = value;
+                            else
+                                delete message.writeOnly;
                             continue;
                         }
                     }
