@@ -14,7 +14,7 @@ import { Simulator } from "../../src/simulator";
 import { VCenterClient } from "../../src/vcenter";
 import { host } from "../helpers/hosts";
 import { runCommand } from "../helpers/run-command";
-import { Workspace } from "../helpers/run-tofu";
+import { Workspace, withoutBackend } from "../helpers/run-tofu";
 import { vsphereEnv } from "../helpers/with-simulator";
 
 const ROOT = join(__dirname, "..", "..");
@@ -43,7 +43,7 @@ function synth(build: (app: App) => void, stack: string): string {
   app.synth();
   const json = readFileSync(join(outdir, "stacks", stack, "cdk.tf.json"), "utf8");
   rmSync(outdir, { recursive: true, force: true });
-  return json;
+  return withoutBackend(json);
 }
 
 describe("the cdktf example planned by OpenTofu against the simulator", () => {

@@ -10,7 +10,7 @@ import { Simulator } from "../../src/simulator";
 import { VCenterClient } from "../../src/vcenter";
 import { host } from "../helpers/hosts";
 import { runCommand } from "../helpers/run-command";
-import { Workspace } from "../helpers/run-tofu";
+import { Workspace, withoutBackend } from "../helpers/run-tofu";
 import { vsphereEnv } from "../helpers/with-simulator";
 
 const ROOT = join(__dirname, "..", "..");
@@ -57,7 +57,7 @@ describe("the cdktn example planned by OpenTofu against the simulator", () => {
       caFile: sim.caFile,
     });
     ws = await Workspace.create(tofu);
-    ws.write(stackJson, "cdk.tf.json");
+    ws.write(withoutBackend(stackJson), "cdk.tf.json");
     const init = await ws.init();
     if (init.code !== 0) throw new Error(`init failed:\n${init.output}`);
   }, 120_000);

@@ -142,3 +142,15 @@ export class Workspace {
     rmSync(this.root, { recursive: true, force: true });
   }
 }
+
+/**
+ * A synthesized cdktf/cdktn stack without its `terraform.backend`: the apps write a local backend
+ * whose state path is absolute and derived from the app's working directory (the repository), so
+ * two suites planning the same stack at once would wait on one state lock. Without it, the state
+ * lives in the workspace, as the throw-away directory intends.
+ */
+export function withoutBackend(stackJson: string): string {
+  const stack = JSON.parse(stackJson) as { terraform?: { backend?: unknown } };
+  if (stack.terraform) delete stack.terraform.backend;
+  return JSON.stringify(stack, null, 2);
+}
