@@ -5,7 +5,7 @@
  */
 
 import { readFile } from "node:fs/promises";
-import { quote } from "../util/quote";
+import { quoteField } from "../util/quote";
 import { GUEST_OS_FAMILIES, type GuestOsFamily } from "../vcenter/guest-file-types";
 
 import type { WireVmSummary } from "../vcenter/wire";
@@ -195,10 +195,6 @@ function isObject(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function show(value: unknown): string {
-  return value === undefined ? "missing" : quote(value);
-}
-
 function unknownFields(object: Json, allowed: string[], where: string, problems: string[]): void {
   for (const key of Object.keys(object)) {
     if (!allowed.includes(key)) {
@@ -210,7 +206,9 @@ function unknownFields(object: Json, allowed: string[], where: string, problems:
 function requireString(object: Json, key: string, where: string, problems: string[], example: string): void {
   const value = object[key];
   if (typeof value !== "string" || value === "") {
-    problems.push(`${where}.${key}: ${show(value)} is not a non-empty string; set it, e.g. "${example}"`);
+    problems.push(
+      `${where}.${key}: ${quoteField(value)} is not a non-empty string; set it, e.g. "${example}"`,
+    );
   }
 }
 
@@ -224,7 +222,7 @@ function optionalPositiveInteger(
   const value = object[key];
   if (value !== undefined && !(typeof value === "number" && Number.isSafeInteger(value) && value > 0)) {
     problems.push(
-      `${where}.${key}: ${show(value)} is not a positive integer; set it, e.g. ${example}, or leave it out`,
+      `${where}.${key}: ${quoteField(value)} is not a positive integer; set it, e.g. ${example}, or leave it out`,
     );
   }
 }
@@ -232,19 +230,21 @@ function optionalPositiveInteger(
 function processProblems(value: unknown, where: string, problems: string[]): void {
   if (!isObject(value)) {
     problems.push(
-      `${where}: ${show(value)} is not an object; write {"pid": 1, "name": "systemd", "owner": "root", "command": "/sbin/init"}`,
+      `${where}: ${quoteField(value)} is not an object; write {"pid": 1, "name": "systemd", "owner": "root", "command": "/sbin/init"}`,
     );
     return;
   }
   unknownFields(value, PROCESS_FIELDS, where, problems);
   if (!(typeof value.pid === "number" && Number.isSafeInteger(value.pid) && value.pid > 0)) {
-    problems.push(`${where}.pid: ${show(value.pid)} is not a positive integer; give the process id, e.g. 1`);
+    problems.push(
+      `${where}.pid: ${quoteField(value.pid)} is not a positive integer; give the process id, e.g. 1`,
+    );
   }
   requireString(value, "name", where, problems, "systemd");
   requireString(value, "owner", where, problems, "root");
   if (typeof value.command !== "string") {
     problems.push(
-      `${where}.command: ${show(value.command)} is not a string; give the command line, e.g. "/sbin/init"`,
+      `${where}.command: ${quoteField(value.command)} is not a string; give the command line, e.g. "/sbin/init"`,
     );
   }
   if (
@@ -252,7 +252,7 @@ function processProblems(value: unknown, where: string, problems: string[]): voi
     (typeof value.started !== "string" || Number.isNaN(Date.parse(value.started)))
   ) {
     problems.push(
-      `${where}.started: ${show(value.started)} is not an ISO 8601 date-time such as "2024-01-31T08:00:00Z"`,
+      `${where}.started: ${quoteField(value.started)} is not an ISO 8601 date-time such as "2024-01-31T08:00:00Z"`,
     );
   }
 }
@@ -260,7 +260,7 @@ function processProblems(value: unknown, where: string, problems: string[]): voi
 function vmProblems(value: unknown, where: string, problems: string[]): void {
   if (!isObject(value)) {
     problems.push(
-      `${where}: ${show(value)} is not an object; write a VM like {"vm": "vm-1", "name": "app", ...}`,
+      `${where}: ${quoteField(value)} is not an object; write a VM like {"vm": "vm-1", "name": "app", ...}`,
     );
     return;
   }
@@ -269,16 +269,16 @@ function vmProblems(value: unknown, where: string, problems: string[]): void {
   requireString(value, "name", where, problems, "app-01");
   if (!(POWER_STATES as readonly unknown[]).includes(value.power_state)) {
     problems.push(
-      `${where}.power_state: ${show(value.power_state)} is not one of ${POWER_STATES.join(", ")}`,
+      `${where}.power_state: ${quoteField(value.power_state)} is not one of ${POWER_STATES.join(", ")}`,
     );
   }
   if (typeof value.tools_running !== "boolean") {
-    problems.push(`${where}.tools_running: ${show(value.tools_running)} is not true or false`);
+    problems.push(`${where}.tools_running: ${quoteField(value.tools_running)} is not true or false`);
   }
   requireString(value, "guest_user", where, problems, "root");
   if (typeof value.guest_password !== "string") {
     problems.push(
-      `${where}.guest_password: ${show(value.guest_password)} is not a string; set the guest account's password`,
+      `${where}.guest_password: ${quoteField(value.guest_password)} is not a string; set the guest account's password`,
     );
   }
   if (
@@ -286,12 +286,14 @@ function vmProblems(value: unknown, where: string, problems: string[]): void {
     (typeof value.guest_saml_token !== "string" || value.guest_saml_token === "")
   ) {
     problems.push(
-      `${where}.guest_saml_token: ${show(value.guest_saml_token)} is not a non-empty string; set it or leave it out`,
+      `${where}.guest_saml_token: ${quoteField(value.guest_saml_token)} is not a non-empty string; set it or leave it out`,
     );
   }
   const users = value.interactive_users;
   if (users !== undefined && !(Array.isArray(users) && users.every((user) => typeof user === "string"))) {
-    problems.push(`${where}.interactive_users: ${show(users)} is not a list of user names, e.g. ["root"]`);
+    problems.push(
+      `${where}.interactive_users: ${quoteField(users)} is not a list of user names, e.g. ["root"]`,
+    );
   }
   optionalPositiveInteger(value, "cpu_count", where, problems, 2);
   optionalPositiveInteger(value, "memory_size_MiB", where, problems, 4096);
@@ -300,7 +302,7 @@ function vmProblems(value: unknown, where: string, problems: string[]): void {
     !(GUEST_OS_FAMILIES as readonly unknown[]).includes(value.guest_os_family)
   ) {
     problems.push(
-      `${where}.guest_os_family: ${show(value.guest_os_family)} is not one of ${GUEST_OS_FAMILIES.join(", ")}`,
+      `${where}.guest_os_family: ${quoteField(value.guest_os_family)} is not one of ${GUEST_OS_FAMILIES.join(", ")}`,
     );
   }
   const denied = value.guest_denied_paths;
@@ -309,13 +311,13 @@ function vmProblems(value: unknown, where: string, problems: string[]): void {
     !(Array.isArray(denied) && denied.every((path) => typeof path === "string" && path.startsWith("/")))
   ) {
     problems.push(
-      `${where}.guest_denied_paths: ${show(denied)} is not a list of absolute paths, e.g. ["/root"]`,
+      `${where}.guest_denied_paths: ${quoteField(denied)} is not a list of absolute paths, e.g. ["/root"]`,
     );
   }
   const processes = value.processes;
   if (processes === undefined) return;
   if (!Array.isArray(processes)) {
-    problems.push(`${where}.processes: ${show(processes)} is not a list of processes`);
+    problems.push(`${where}.processes: ${quoteField(processes)} is not a list of processes`);
     return;
   }
   const pids = new Set<unknown>();
@@ -341,11 +343,15 @@ function vmProblems(value: unknown, where: string, problems: string[]): void {
 export function validateInventory(value: unknown, source = "inventory"): InventoryDocument {
   const problems: string[] = [];
   if (!isObject(value)) {
-    throw new InventoryError(source, [`inventory: ${show(value)} is not an object; write {"vms": [...]}`]);
+    throw new InventoryError(source, [
+      `inventory: ${quoteField(value)} is not an object; write {"vms": [...]}`,
+    ]);
   }
   unknownFields(value, DOCUMENT_FIELDS, "inventory", problems);
   if (!Array.isArray(value.vms)) {
-    problems.push(`inventory.vms: ${show(value.vms)} is not a list; write {"vms": [{"vm": "vm-1", ...}]}`);
+    problems.push(
+      `inventory.vms: ${quoteField(value.vms)} is not a list; write {"vms": [{"vm": "vm-1", ...}]}`,
+    );
   } else {
     const ids = new Set<unknown>();
     value.vms.forEach((vm, i) => {
@@ -359,7 +365,7 @@ export function validateInventory(value: unknown, source = "inventory"): Invento
   }
   if (value.faults !== undefined) {
     if (!Array.isArray(value.faults)) {
-      problems.push(`inventory.faults: ${show(value.faults)} is not a list of fault rules`);
+      problems.push(`inventory.faults: ${quoteField(value.faults)} is not a list of fault rules`);
     } else {
       value.faults.forEach((rule, i) => {
         problems.push(...faultRuleProblems(rule, `inventory.faults[${i}]`));

@@ -43,6 +43,11 @@ export function quote(value: unknown): string {
 const BIGINT = "\u0000bigint:";
 const BIGINT_RE = /"\\u0000bigint:(-?\d+)"/g;
 
+/** A field's value for a message: {@link quote}d, or `missing` when it is absent (`undefined`). */
+export function quoteField(value: unknown): string {
+  return value === undefined ? "missing" : quote(value);
+}
+
 function safeJson(value: unknown): string {
   if (typeof value === "bigint") return value.toString();
   try {

@@ -5,6 +5,7 @@
  * the path: denied (403 UNAUTHORIZED), missing (404 NOT_FOUND with `data.file_path`), wrong kind
  * (400 INVALID_ARGUMENT), already there (400 ALREADY_EXISTS), too large (500 UNABLE_TO_ALLOCATE_RESOURCE).
  */
+import { quoteField } from "../../util/quote";
 import type { WireFileCreationAttributes } from "../../vcenter/guest-file-wire";
 import type { Handler } from "../context";
 import { ApiError, emptyReply, jsonReply } from "../responses";
@@ -16,20 +17,16 @@ function isObject(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function show(value: unknown): string {
-  return value === undefined ? "missing" : JSON.stringify(value);
-}
-
 function optionalString(body: Json, field: string): string | undefined {
   const value = body[field];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== "string") throw invalidField(field, `${show(value)} is not a string`);
+  if (typeof value !== "string") throw invalidField(field, `${quoteField(value)} is not a string`);
   return value;
 }
 
 function requiredString(body: Json, field: string, hint: string): string {
   const value = body[field];
-  if (typeof value !== "string") throw invalidField(field, `${show(value)} is not a string; ${hint}`);
+  if (typeof value !== "string") throw invalidField(field, `${quoteField(value)} is not a string; ${hint}`);
   return value;
 }
 
@@ -41,7 +38,7 @@ function temporaryFields(body: Json): { prefix: string; suffix: string; parent?:
     ["suffix", suffix],
   ] as const) {
     if (value.includes("/") || value.includes("\0")) {
-      throw invalidField(field, `${show(value)} may not contain "/" or NUL`);
+      throw invalidField(field, `${quoteField(value)} may not contain "/" or NUL`);
     }
   }
   const parent = optionalString(body, "parent_path");
@@ -87,7 +84,7 @@ export const deleteDirectory: Handler = async (context) => {
     const path = requiredString(body, "path", "give the absolute path of the directory");
     const recursive = body.recursive;
     if (recursive !== undefined && recursive !== null && typeof recursive !== "boolean") {
-      throw invalidField("recursive", `${show(recursive)} is not true or false`);
+      throw invalidField("recursive", `${quoteField(recursive)} is not true or false`);
     }
     return { path, recursive: recursive === true };
   });
@@ -98,42 +95,43 @@ export const deleteDirectory: Handler = async (context) => {
 function transferSpec(body: Json): { path: string; attributes?: WireFileCreationAttributes } {
   const spec = body.spec;
   if (!isObject(spec)) {
-    throw invalidField("spec", `${show(spec)} is not an object; send {"path": "/absolute/file"}`);
+    throw invalidField("spec", `${quoteField(spec)} is not an object; send {"path": "/absolute/file"}`);
   }
   const path = requiredString(spec, "path", "give the complete guest path of the file");
   const attributes = spec.attributes;
   if (attributes === undefined || attributes === null) return { path };
-  if (!isObject(attributes)) throw invalidField("spec.attributes", `${show(attributes)} is not an object`);
+  if (!isObject(attributes))
+    throw invalidField("spec.attributes", `${quoteField(attributes)} is not an object`);
   const size = attributes.size;
   if (typeof size !== "number" || !Number.isSafeInteger(size) || size < 0) {
     throw invalidField(
       "spec.attributes.size",
-      `${show(size)} is not a whole number of bytes; it is required for an upload`,
+      `${quoteField(size)} is not a whole number of bytes; it is required for an upload`,
     );
   }
   const overwrite = attributes.overwrite;
   if (typeof overwrite !== "boolean") {
     throw invalidField(
       "spec.attributes.overwrite",
-      `${show(overwrite)} is not true or false; it is required for an upload`,
+      `${quoteField(overwrite)} is not true or false; it is required for an upload`,
     );
   }
   const result: WireFileCreationAttributes = { size, overwrite };
   if (attributes.posix !== undefined && attributes.posix !== null) {
     if (!isObject(attributes.posix))
-      throw invalidField("spec.attributes.posix", `${show(attributes.posix)} is not an object`);
+      throw invalidField("spec.attributes.posix", `${quoteField(attributes.posix)} is not an object`);
     const permissions = attributes.posix.permissions;
     if (permissions !== undefined && (typeof permissions !== "string" || !/^[0-7]{3,4}$/.test(permissions))) {
       throw invalidField(
         "spec.attributes.posix.permissions",
-        `${show(permissions)} is not an octal string like "0644"`,
+        `${quoteField(permissions)} is not an octal string like "0644"`,
       );
     }
     result.posix = permissions === undefined ? {} : { permissions };
   }
   if (attributes.windows !== undefined && attributes.windows !== null) {
     if (!isObject(attributes.windows)) {
-      throw invalidField("spec.attributes.windows", `${show(attributes.windows)} is not an object`);
+      throw invalidField("spec.attributes.windows", `${quoteField(attributes.windows)} is not an object`);
     }
     result.windows = {};
   }

@@ -5,7 +5,7 @@
  * → guest credentials valid (401) → interactive session available (400).
  * The vCenter session (401) was checked before the handler ran.
  */
-import { quote } from "../../util/quote";
+import { quote, quoteField } from "../../util/quote";
 import type { WireCreateSpec, WireCredentials } from "../../vcenter/wire";
 import type { RequestContext, SimulatorState } from "../context";
 import { ApiError } from "../responses";
@@ -27,10 +27,6 @@ type Json = Record<string, unknown>;
 
 function isObject(value: unknown): value is Json {
   return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function show(value: unknown): string {
-  return value === undefined ? "missing" : quote(value);
 }
 
 function invalidArgument(field: string, message: string): ApiError {
@@ -88,7 +84,7 @@ function parseBody(body: Buffer): Json {
   if (!isObject(parsed)) {
     throw new ApiError(
       "INVALID_REQUEST",
-      `the request body is not a JSON object: ${show(parsed).slice(0, 80)}`,
+      `the request body is not a JSON object: ${quoteField(parsed).slice(0, 80)}`,
       {
         id: "simulator.request.bad_json",
       },
@@ -101,39 +97,39 @@ function checkCredentials(value: unknown): WireCredentials {
   if (!isObject(value)) {
     throw invalidArgument(
       "credentials",
-      `${show(value)} is not an object; send {"interactive_session": false, "type": "USERNAME_PASSWORD", "user_name": ..., "password": ...}`,
+      `${quoteField(value)} is not an object; send {"interactive_session": false, "type": "USERNAME_PASSWORD", "user_name": ..., "password": ...}`,
     );
   }
   if (typeof value.interactive_session !== "boolean") {
     throw invalidArgument(
       "credentials.interactive_session",
-      `${show(value.interactive_session)} is not true or false; it is required, send false unless the user is logged in to the guest desktop`,
+      `${quoteField(value.interactive_session)} is not true or false; it is required, send false unless the user is logged in to the guest desktop`,
     );
   }
   if (value.type === "USERNAME_PASSWORD") {
     if (typeof value.user_name !== "string" || value.user_name === "") {
       throw invalidArgument(
         "credentials.user_name",
-        `${show(value.user_name)} is not a non-empty string; it is required for USERNAME_PASSWORD`,
+        `${quoteField(value.user_name)} is not a non-empty string; it is required for USERNAME_PASSWORD`,
       );
     }
     if (typeof value.password !== "string") {
       throw invalidArgument(
         "credentials.password",
-        `${show(value.password)} is not a string; it is required for USERNAME_PASSWORD`,
+        `${quoteField(value.password)} is not a string; it is required for USERNAME_PASSWORD`,
       );
     }
   } else if (value.type === "SAML_BEARER_TOKEN") {
     if (typeof value.saml_token !== "string" || value.saml_token === "") {
       throw invalidArgument(
         "credentials.saml_token",
-        `${show(value.saml_token)} is not a non-empty string; it is required for SAML_BEARER_TOKEN`,
+        `${quoteField(value.saml_token)} is not a non-empty string; it is required for SAML_BEARER_TOKEN`,
       );
     }
   } else {
     throw invalidArgument(
       "credentials.type",
-      `${show(value.type)} is not one of USERNAME_PASSWORD, SAML_BEARER_TOKEN`,
+      `${quoteField(value.type)} is not one of USERNAME_PASSWORD, SAML_BEARER_TOKEN`,
     );
   }
   return value as unknown as WireCredentials;
@@ -143,37 +139,43 @@ function checkSpec(value: unknown): WireCreateSpec {
   if (!isObject(value)) {
     throw invalidArgument(
       "spec",
-      `${show(value)} is not an object; send {"path": "/absolute/program", "arguments": "..."}`,
+      `${quoteField(value)} is not an object; send {"path": "/absolute/program", "arguments": "..."}`,
     );
   }
   if (typeof value.path !== "string" || value.path === "") {
     throw invalidArgument(
       "spec.path",
-      `${show(value.path)} is not a non-empty string; give the absolute path of the program`,
+      `${quoteField(value.path)} is not a non-empty string; give the absolute path of the program`,
     );
   }
   for (const key of ["arguments", "working_directory"] as const) {
     if (value[key] !== undefined && typeof value[key] !== "string") {
-      throw invalidArgument(`spec.${key}`, `${show(value[key])} is not a string`);
+      throw invalidArgument(`spec.${key}`, `${quoteField(value[key])} is not a string`);
     }
   }
   if (value.start_minimized !== undefined && typeof value.start_minimized !== "boolean") {
-    throw invalidArgument("spec.start_minimized", `${show(value.start_minimized)} is not true or false`);
+    throw invalidArgument(
+      "spec.start_minimized",
+      `${quoteField(value.start_minimized)} is not true or false`,
+    );
   }
   const environment = value.environment_variables;
   if (environment !== undefined) {
     if (!isObject(environment)) {
       throw invalidArgument(
         "spec.environment_variables",
-        `${show(environment)} is not an object of name → value strings`,
+        `${quoteField(environment)} is not an object of name → value strings`,
       );
     }
     for (const [name, text] of Object.entries(environment)) {
       if (name === "" || name.includes("=") || name.includes("\0")) {
-        throw invalidArgument("spec.environment_variables", `${show(name)} is not a valid variable name`);
+        throw invalidArgument(
+          "spec.environment_variables",
+          `${quoteField(name)} is not a valid variable name`,
+        );
       }
       if (typeof text !== "string" || text.includes("\0")) {
-        throw invalidArgument(`spec.environment_variables.${name}`, `${show(text)} is not a string`);
+        throw invalidArgument(`spec.environment_variables.${name}`, `${quoteField(text)} is not a string`);
       }
     }
   }
