@@ -42,7 +42,7 @@ import type {
   UploadOptions,
 } from "./guest-file-types";
 import type { WireFileCreationAttributes, WireTemporaryCreateBody } from "./guest-file-wire";
-import { checkGuestPath, type Pid, paths, pidToString } from "./paths";
+import { checkByteLimit, checkGuestPath, type Pid, paths, pidToString } from "./paths";
 import { parseEnvelope, parseJsonBody } from "./responses";
 import { runCaptured, runScript } from "./run-captured";
 import { parseServerAddress, type ServerAddress } from "./server-address";
@@ -175,24 +175,21 @@ export class VCenterClient {
         );
       }
     }
-    this.transport = new Transport({
-      address: this.address,
+    const connection = {
       ca,
       allowUnverifiedSsl: options.allowUnverifiedSsl ?? false,
       connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
       requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
+      userAgent: `vsphere-guest/${packageVersion()}`,
+    };
+    this.transport = new Transport({
+      ...connection,
+      address: this.address,
       maxResponseBytes: options.maxResponseBytes ?? 8 * 1024 * 1024,
       connections: options.connections ?? 16,
-      userAgent: `vsphere-guest/${packageVersion()}`,
     });
     // Transfers go to ESXi hosts, verified with the same trust settings as vCenter.
-    this.transfers = new FileTransfers({
-      ca,
-      allowUnverifiedSsl: options.allowUnverifiedSsl ?? false,
-      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
-      requestTimeoutMs: options.requestTimeoutMs ?? 60_000,
-      userAgent: `vsphere-guest/${packageVersion()}`,
-    });
+    this.transfers = new FileTransfers(connection);
     this.session = new Session(this.transport, options.user, options.password);
     this.options = {
       retries: options.retries ?? 3,
@@ -828,12 +825,5 @@ function parentContext(options: TemporaryOptions): { path?: string } {
 }
 
 function checkLimit(maxBytes: number): number {
-  if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) {
-    throw new InvalidArgumentError(
-      "max_bytes",
-      `the byte limit ${maxBytes} is not a whole number >= 0`,
-      "give a number of bytes, like 1048576",
-    );
-  }
-  return maxBytes;
+  return checkByteLimit(maxBytes, "max_bytes", "the byte limit");
 }

@@ -20,7 +20,7 @@ import {
   TransportError,
   type VsphereGuestError,
 } from "./errors";
-import { TLS_CODES } from "./transport";
+import { discard, headerValue, isTlsErrorCode } from "./transport";
 
 /** How transfers connect. */
 export interface FileTransferOptions {
@@ -256,10 +256,7 @@ export class FileTransfers {
         error,
       );
     }
-    if (
-      code !== undefined &&
-      (TLS_CODES.has(code) || code.startsWith("ERR_SSL") || code.startsWith("ERR_TLS"))
-    ) {
+    if (code !== undefined && isTlsErrorCode(code)) {
       return new TlsError(
         `${what}: the TLS certificate of the ESXi host ${url.host} (transfers go to the host running the VM, not to vCenter) could not be verified (${code}: ${err.message ?? ""})`,
         code,
@@ -281,16 +278,6 @@ export class FileTransfers {
       "the ESXi host running the VM must be reachable from here on the port of the transfer URL (usually 443)",
     );
   }
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
-/** Drops a body we will not read further; the error its destruction raises is expected. */
-function discard(body: NodeJS.ReadableStream & { destroy(): void }): void {
-  body.on("error", () => {});
-  body.destroy();
 }
 
 function drained(sink: NodeJS.WritableStream, signal?: AbortSignal): Promise<void> {

@@ -145,3 +145,19 @@ export const paths = {
     `${vmBase(vm)}/guest/filesystem/files/${encodeURIComponent(path)}?action=delete`,
   directoryDelete: (vm: string): string => `${vmBase(vm)}/guest/filesystem/directories?action=delete`,
 };
+
+/**
+ * Checks a byte limit: a whole number from 0 up.
+ * @param field - the argument, as the error names it (`max_bytes`, `max_output_bytes`)
+ * @param label - how the message names the value
+ */
+export function checkByteLimit(value: number, field: string, label: string = field): number {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new InvalidArgumentError(
+      field,
+      `${label} ${value} is not a whole number >= 0`,
+      "give a number of bytes, like 1048576",
+    );
+  }
+  return value;
+}

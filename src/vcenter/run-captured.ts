@@ -19,7 +19,7 @@ import {
   wrapForFamily,
 } from "./guest-command";
 import type { CapturedResult, GuestOsFamily, RunCapturedOptions, RunScriptOptions } from "./guest-file-types";
-import type { Pid } from "./paths";
+import { checkByteLimit, type Pid } from "./paths";
 
 /** Default bound of each of stdout and stderr: 1 MiB. */
 export const DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024;
@@ -69,14 +69,10 @@ export async function runCaptured(
   options: RunCapturedOptions = {},
 ): Promise<CapturedResult> {
   const timeoutMs = positive(options.timeoutMs ?? 600_000, "timeout", "10m");
-  const maxOutputBytes = options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
-  if (!Number.isSafeInteger(maxOutputBytes) || maxOutputBytes < 0) {
-    throw new InvalidArgumentError(
-      "max_output_bytes",
-      `max_output_bytes ${maxOutputBytes} is not a whole number >= 0`,
-      "give a number of bytes, like 1048576",
-    );
-  }
+  const maxOutputBytes = checkByteLimit(
+    options.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES,
+    "max_output_bytes",
+  );
   posixCommandLine(command); // the emptiness checks, before any call
   const { signal } = options;
   const family = await familyOf(client, vm, options);

@@ -1,7 +1,9 @@
 /** Timing helpers shared by the client's retries and by waiting for a process. */
 
+import { MAX_DURATION_MS } from "../util/duration";
+
 /** The longest delay a Node.js timer holds (2^31-1 ms); longer ones fire at once with a warning. */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
+export const MAX_TIMER_MS = MAX_DURATION_MS;
 
 /** Exponential backoff with "equal jitter": half fixed, half random. */
 export function jitteredDelay(attempt: number, baseMs: number, maxMs: number): number {

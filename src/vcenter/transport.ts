@@ -49,7 +49,7 @@ export interface TransportResponse {
 export const CONNECTION_RESET_CODES = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET"]);
 
 /** Node.js error codes of a certificate that could not be verified. */
-export const TLS_CODES = new Set([
+const TLS_CODES = new Set([
   "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
   "UNABLE_TO_GET_ISSUER_CERT",
   "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
@@ -172,10 +172,7 @@ export class Transport {
         error,
       );
     }
-    if (
-      code !== undefined &&
-      (TLS_CODES.has(code) || code.startsWith("ERR_SSL") || code.startsWith("ERR_TLS"))
-    ) {
+    if (code !== undefined && isTlsErrorCode(code)) {
       return new TlsError(
         `the TLS certificate of ${server} could not be verified (${code}: ${err.message ?? ""})`,
         code,
@@ -214,13 +211,19 @@ export class Transport {
   }
 }
 
+/** Whether a connection error code means the peer's certificate could not be verified. */
+export function isTlsErrorCode(code: string): boolean {
+  return TLS_CODES.has(code) || code.startsWith("ERR_SSL") || code.startsWith("ERR_TLS");
+}
+
 /** Drops a body we will not read; the error its destruction raises is expected. */
-function discard(body: NodeJS.ReadableStream & { destroy(): void }): void {
+export function discard(body: NodeJS.ReadableStream & { destroy(): void }): void {
   body.on("error", () => {});
   body.destroy();
 }
 
-function headerValue(value: string | string[] | undefined): string | undefined {
+/** The first value of a response header. */
+export function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
