@@ -61,6 +61,18 @@ export function credentialsFrom(block: BlockValue | undefined, fallback: GuestCr
   };
 }
 
+/**
+ * A duration argument in milliseconds: `text`, or `fallback` when it is unset. Validation has
+ * already refused a bad one, so a value that does not parse falls back too.
+ */
+export function durationMs(text: string | null | undefined, fallback: string): number {
+  const parsed = parseDuration(text ?? fallback);
+  if ("ms" in parsed) return parsed.ms;
+  const byDefault = parseDuration(fallback);
+  if ("ms" in byDefault) return byDefault.ms;
+  throw new Error(`the default duration ${fallback} does not parse`);
+}
+
 /** Checks a duration attribute that is set and known; `undefined` when it is fine. */
 export function checkDuration(
   value: CtyValue | undefined,

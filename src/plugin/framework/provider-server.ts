@@ -40,11 +40,9 @@ function decodeBlock(def: BlockDef, value: DynamicValue, what: string): BlockVal
   if (value.msgpack === undefined || value.msgpack.length === 0) {
     throw new Error(`${what}: the host sent no MessagePack value`);
   }
-  const decoded = decodeCty(blockType(def), value.msgpack);
-  if (decoded === null || typeof decoded !== "object" || Array.isArray(decoded) || isUnknown(decoded)) {
-    throw new Error(`${what}: expected an object value`);
-  }
-  return completeBlock(def, decoded as BlockValue);
+  const decoded = decodeNullable(def, value, what);
+  if (decoded === null) throw new Error(`${what}: expected an object value`);
+  return decoded;
 }
 
 /** Decodes a state or plan that may be null (create, destroy). */

@@ -3,9 +3,19 @@ import { CtyDynamic, type CtyType, type CtyValue, decodeCty, encodeCty, parseCty
 import { impliedType } from "../codec/schema";
 import { type BlockDef, type BlockValue, completeBlock, toSchemaBlock } from "./schema";
 
-/** The object type a declared block implies (what its values are encoded against). */
+const blockTypes = new WeakMap<BlockDef, CtyType>();
+
+/**
+ * The object type a declared block implies (what its values are encoded against); worked out once
+ * per block, since every RPC encodes or decodes against it.
+ */
 export function blockType(def: BlockDef): CtyType {
-  return impliedType(toSchemaBlock(def));
+  let type = blockTypes.get(def);
+  if (type === undefined) {
+    type = impliedType(toSchemaBlock(def));
+    blockTypes.set(def, type);
+  }
+  return type;
 }
 
 /**

@@ -2,10 +2,9 @@
 
 import { defineDataSource } from "../../plugin";
 import { attr, warningDiag } from "../../plugin/diagnostics";
-import { parseDuration } from "../../util/duration";
 import { formatMs } from "../../vcenter/errors";
 import type { ProcessInfo } from "../../vcenter/types";
-import { checkDuration } from "../config";
+import { checkDuration, durationMs } from "../config";
 import type { ProviderContext } from "../context";
 import { DATA_SOURCE_CREDENTIALS } from "../schemas";
 import {
@@ -114,8 +113,7 @@ export const processDataSource = defineDataSource({
       const credentials = credentialsOf(config, context);
       let info: ProcessInfo;
       if (config.wait_for_exit === true) {
-        const parsed = parseDuration(config.timeout || DEFAULT_TIMEOUT);
-        const timeoutMs = "ms" in parsed ? parsed.ms : 600_000;
+        const timeoutMs = durationMs(config.timeout || null, DEFAULT_TIMEOUT);
         context.log.info("waiting for guest process to exit", {
           vm,
           pid: String(pid),

@@ -13,12 +13,11 @@ import {
   isUnknown,
   warningDiag,
 } from "../../plugin";
-import { parseDuration } from "../../util/duration";
 import { escapeText, quote } from "../../util/quote";
 import { WaitTimeoutError } from "../../vcenter/errors";
 import { cmdEscape, posixQuote, windowsQuoteArgument } from "../../vcenter/guest-command";
 import type { CapturedResult } from "../../vcenter/guest-file-types";
-import { checkDuration } from "../config";
+import { checkDuration, durationMs } from "../config";
 import type { ProviderContext } from "../context";
 import {
   credentialsOf,
@@ -139,17 +138,14 @@ export const commandResource = defineResource({
 
   async create({ config }, ctx: ProviderContext) {
     const signal = ctx.stopSignal;
+    const capture = config.capture_output !== false;
     let vm: string;
     let result: CapturedResult;
     try {
       vm = await resolveVm(config, ctx);
       const credentials = credentialsOf(config, ctx);
-      for (const secret of [credentials.password, credentials.samlToken])
-        if (secret) ctx.log.addSecret(secret);
-      const parsed = parseDuration(config.timeout ?? DEFAULT_COMMAND_TIMEOUT);
-      const capture = config.capture_output !== false;
       const options = {
-        timeoutMs: "ms" in parsed ? parsed.ms : 600_000,
+        timeoutMs: durationMs(config.timeout, DEFAULT_COMMAND_TIMEOUT),
         maxOutputBytes: capture ? Number(config.max_output_bytes ?? DEFAULT_COMMAND_MAX_OUTPUT_BYTES) : 0,
         ...(config.working_directory !== null ? { cwd: config.working_directory } : {}),
         ...(config.environment !== null ? { env: config.environment } : {}),
@@ -189,7 +185,6 @@ export const commandResource = defineResource({
       return readFailure(error, config, ctx, "running guest command");
     }
 
-    const capture = config.capture_output !== false;
     const sensitive = config.sensitive_output === true;
     const state = {
       vm,
