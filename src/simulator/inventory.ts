@@ -5,9 +5,9 @@
  */
 
 import { readFile } from "node:fs/promises";
+import { isObject } from "../util/json";
 import { quoteField } from "../util/quote";
 import { GUEST_OS_FAMILIES, type GuestOsFamily } from "../vcenter/guest-file-types";
-
 import type { WireVmSummary } from "../vcenter/wire";
 import { type FaultRule, faultRuleProblems } from "./faults";
 
@@ -190,10 +190,6 @@ const VM_FIELDS = [
 const PROCESS_FIELDS = ["pid", "name", "owner", "command", "started"];
 
 type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function unknownFields(object: Json, allowed: string[], where: string, problems: string[]): void {
   for (const key of Object.keys(object)) {

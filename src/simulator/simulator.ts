@@ -126,7 +126,6 @@ export class Simulator {
     this.httpServer = listeners.vcenter;
     this.esxiHttpServer = listeners.esxi;
     const port = listeners.port;
-    const httpServer = listeners.vcenter;
     this.server = `${formatHost(options.host)}:${port}`;
     this.esxiServer = `${formatHost(options.host)}:${listeners.esxiPort}`;
     this.url = `${tls === undefined ? "http" : "https"}://${this.server}`;
@@ -152,7 +151,7 @@ export class Simulator {
         `${scheme}://${urlHost}:${listeners.esxiPort}${TRANSFER_PATH}?id=${ticket.id}&token=${ticket.token}`,
       maxUploadBytes: options.maxUploadBytes,
     };
-    httpServer.on("request", (request: IncomingMessage, response: ServerResponse) => {
+    this.httpServer.on("request", (request: IncomingMessage, response: ServerResponse) => {
       this.handle(request, response).catch((error: unknown) =>
         writeReply(response, replyForException(error)),
       );

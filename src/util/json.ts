@@ -50,3 +50,8 @@ export function parseJsonExact(text: string): unknown {
     return value;
   });
 }
+
+/** Whether `value` is a JSON object (not null, not an array). */
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -14,7 +14,7 @@ import { DEFAULT_MAX_OUTPUT_BYTES } from "../../vcenter/run-captured";
 import { clientOptionsFrom, type FlagValues, guestCredentialsFrom } from "../connection";
 import { UsageError } from "../errors";
 import type { CommandIo } from "./io";
-import { envFrom, timeoutFrom } from "./process-spec";
+import { envFrom, exitStatus, timeoutFrom } from "./process-spec";
 
 const COMMAND = "process run";
 
@@ -110,8 +110,7 @@ export async function runCapturedCommand(
       io.stderr.write(`vsphere-guest: output cut at ${maxOutputBytes} bytes per stream (--max-output)\n`);
     }
     for (const warning of result.warnings) io.stderr.write(`vsphere-guest: warning: ${warning}\n`);
-    const code = result.exitCode ?? 1;
-    return code >= 0 && code <= 255 ? Number(code) : 1;
+    return exitStatus(result.exitCode);
   } finally {
     await client.close();
   }

@@ -118,3 +118,9 @@ export function envFrom(values: FlagValues, command: string): Record<string, str
   }
   return env;
 }
+
+/** The CLI's exit status for a guest exit code: the code itself within 0–255, else (or none) 1. */
+export function exitStatus(code: number | bigint | null | undefined): number {
+  const c = code ?? 1;
+  return c >= 0 && c <= 255 ? Number(c) : 1;
+}

@@ -13,7 +13,7 @@ import { commandHelp, parseCommandLine, subcommandHelp } from "../options";
 import { infoToWire, summaryToWire, toJson } from "../output";
 import { createProgress } from "../progress";
 import type { CommandIo } from "./io";
-import { envFrom, PROCESS_SPEC, timeoutFrom } from "./process-spec";
+import { envFrom, exitStatus, PROCESS_SPEC, timeoutFrom } from "./process-spec";
 
 /** The flags that make `process run` capture output (handled in `process-capture.ts`). */
 const CAPTURE_FLAGS = ["capture", "command", "max-output", "script", "interpreter"] as const;
@@ -120,8 +120,7 @@ async function waitAndReport(
   }
   progress.done();
   io.stdout.write(`${toJson(infoToWire(info), 2)}\n`);
-  const code = info.exitCode ?? 1;
-  return code >= 0 && code <= 255 ? Number(code) : 1;
+  return exitStatus(info.exitCode);
 }
 
 function requirePid(value: string | boolean | string[] | undefined, command: string): string {

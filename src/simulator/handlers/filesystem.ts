@@ -5,28 +5,26 @@
  * the path: denied (403 UNAUTHORIZED), missing (404 NOT_FOUND with `data.file_path`), wrong kind
  * (400 INVALID_ARGUMENT), already there (400 ALREADY_EXISTS), too large (500 UNABLE_TO_ALLOCATE_RESOURCE).
  */
+import { isObject } from "../../util/json";
 import { quoteField } from "../../util/quote";
 import type { WireFileCreationAttributes } from "../../vcenter/guest-file-wire";
 import type { Handler } from "../context";
 import { ApiError, emptyReply, jsonReply } from "../responses";
-import { invalidField, prepareGuestBodyCall } from "./guest-call";
+import { invalidArgument, prepareGuestBodyCall } from "./guest-call";
 
 type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function optionalString(body: Json, field: string): string | undefined {
   const value = body[field];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== "string") throw invalidField(field, `${quoteField(value)} is not a string`);
+  if (typeof value !== "string") throw invalidArgument(field, `${quoteField(value)} is not a string`);
   return value;
 }
 
 function requiredString(body: Json, field: string, hint: string): string {
   const value = body[field];
-  if (typeof value !== "string") throw invalidField(field, `${quoteField(value)} is not a string; ${hint}`);
+  if (typeof value !== "string")
+    throw invalidArgument(field, `${quoteField(value)} is not a string; ${hint}`);
   return value;
 }
 
@@ -38,7 +36,7 @@ function temporaryFields(body: Json): { prefix: string; suffix: string; parent?:
     ["suffix", suffix],
   ] as const) {
     if (value.includes("/") || value.includes("\0")) {
-      throw invalidField(field, `${quoteField(value)} may not contain "/" or NUL`);
+      throw invalidArgument(field, `${quoteField(value)} may not contain "/" or NUL`);
     }
   }
   const parent = optionalString(body, "parent_path");
@@ -84,7 +82,7 @@ export const deleteDirectory: Handler = async (context) => {
     const path = requiredString(body, "path", "give the absolute path of the directory");
     const recursive = body.recursive;
     if (recursive !== undefined && recursive !== null && typeof recursive !== "boolean") {
-      throw invalidField("recursive", `${quoteField(recursive)} is not true or false`);
+      throw invalidArgument("recursive", `${quoteField(recursive)} is not true or false`);
     }
     return { path, recursive: recursive === true };
   });
@@ -95,23 +93,23 @@ export const deleteDirectory: Handler = async (context) => {
 function transferSpec(body: Json): { path: string; attributes?: WireFileCreationAttributes } {
   const spec = body.spec;
   if (!isObject(spec)) {
-    throw invalidField("spec", `${quoteField(spec)} is not an object; send {"path": "/absolute/file"}`);
+    throw invalidArgument("spec", `${quoteField(spec)} is not an object; send {"path": "/absolute/file"}`);
   }
   const path = requiredString(spec, "path", "give the complete guest path of the file");
   const attributes = spec.attributes;
   if (attributes === undefined || attributes === null) return { path };
   if (!isObject(attributes))
-    throw invalidField("spec.attributes", `${quoteField(attributes)} is not an object`);
+    throw invalidArgument("spec.attributes", `${quoteField(attributes)} is not an object`);
   const size = attributes.size;
   if (typeof size !== "number" || !Number.isSafeInteger(size) || size < 0) {
-    throw invalidField(
+    throw invalidArgument(
       "spec.attributes.size",
       `${quoteField(size)} is not a whole number of bytes; it is required for an upload`,
     );
   }
   const overwrite = attributes.overwrite;
   if (typeof overwrite !== "boolean") {
-    throw invalidField(
+    throw invalidArgument(
       "spec.attributes.overwrite",
       `${quoteField(overwrite)} is not true or false; it is required for an upload`,
     );
@@ -119,10 +117,10 @@ function transferSpec(body: Json): { path: string; attributes?: WireFileCreation
   const result: WireFileCreationAttributes = { size, overwrite };
   if (attributes.posix !== undefined && attributes.posix !== null) {
     if (!isObject(attributes.posix))
-      throw invalidField("spec.attributes.posix", `${quoteField(attributes.posix)} is not an object`);
+      throw invalidArgument("spec.attributes.posix", `${quoteField(attributes.posix)} is not an object`);
     const permissions = attributes.posix.permissions;
     if (permissions !== undefined && (typeof permissions !== "string" || !/^[0-7]{3,4}$/.test(permissions))) {
-      throw invalidField(
+      throw invalidArgument(
         "spec.attributes.posix.permissions",
         `${quoteField(permissions)} is not an octal string like "0644"`,
       );
@@ -131,12 +129,12 @@ function transferSpec(body: Json): { path: string; attributes?: WireFileCreation
   }
   if (attributes.windows !== undefined && attributes.windows !== null) {
     if (!isObject(attributes.windows)) {
-      throw invalidField("spec.attributes.windows", `${quoteField(attributes.windows)} is not an object`);
+      throw invalidArgument("spec.attributes.windows", `${quoteField(attributes.windows)} is not an object`);
     }
     result.windows = {};
   }
   if (result.posix !== undefined && result.windows !== undefined) {
-    throw invalidField("spec.attributes", "give posix or windows attributes, not both");
+    throw invalidArgument("spec.attributes", "give posix or windows attributes, not both");
   }
   return { path, attributes: result };
 }
@@ -158,10 +156,13 @@ export const createTransfer: Handler = async (context) => {
     );
   }
   if (attributes.posix !== undefined && family === "WINDOWS") {
-    throw invalidField("spec.attributes.posix", "the guest runs Windows; send windows attributes (or none)");
+    throw invalidArgument(
+      "spec.attributes.posix",
+      "the guest runs Windows; send windows attributes (or none)",
+    );
   }
   if (attributes.windows !== undefined && family !== "WINDOWS") {
-    throw invalidField(
+    throw invalidArgument(
       "spec.attributes.windows",
       `the guest runs ${family}; send posix attributes (or none)`,
     );

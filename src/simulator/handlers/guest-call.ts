@@ -5,6 +5,7 @@
  * → guest credentials valid (401) → interactive session available (400).
  * The vCenter session (401) was checked before the handler ran.
  */
+import { isObject } from "../../util/json";
 import { quote, quoteField } from "../../util/quote";
 import type { WireCreateSpec, WireCredentials } from "../../vcenter/wire";
 import type { RequestContext, SimulatorState } from "../context";
@@ -25,11 +26,7 @@ export interface GuestCall {
 
 type Json = Record<string, unknown>;
 
-function isObject(value: unknown): value is Json {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function invalidArgument(field: string, message: string): ApiError {
+export function invalidArgument(field: string, message: string): ApiError {
   return new ApiError("INVALID_ARGUMENT", `${field}: ${message}`, {
     id: "simulator.guest.invalid_argument",
     args: [field],
@@ -262,9 +259,4 @@ function checkGuestState(vm: VirtualMachine, credentials: WireCredentials): stri
     );
   }
   return user;
-}
-
-/** A 400 INVALID_ARGUMENT naming the field (`args` = [field]). */
-export function invalidField(field: string, message: string): ApiError {
-  return invalidArgument(field, message);
 }
