@@ -6,9 +6,9 @@
  */
 
 import { Construct } from "constructs";
-import { parseDuration } from "../util/duration";
 import { InvalidArgumentError } from "../vcenter/errors";
 import type { ConstructCore, CoreTypes } from "./core";
+import { invalid, knownIn, validateTimeout, validateVmTarget } from "./validate";
 
 /** The types of one core and of the `vsphereguest_command` binding generated for it. */
 export interface GuestCommandTypes extends CoreTypes {
@@ -316,28 +316,14 @@ export function defineGuestCommand<T extends GuestCommandTypes>(
   return GuestCommand;
 }
 
-function invalid(prop: string, value: unknown, allowed: string): never {
-  throw new InvalidArgumentError(prop, `${prop} must be ${allowed}, got "${show(value)}"`);
-}
-
-function show(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map((v) => show(v)).join(", ")}]`;
-  return String(value);
-}
-
 function validateProps<T extends GuestCommandTypes>(
   core: ConstructCore<T>,
   props: GuestCommandPropsOf<T>,
 ): void {
-  const known = (value: unknown) => value !== undefined && !core.Token.isUnresolved(value);
+  const known = (value: unknown) => knownIn(core.Token, value);
   const { vm, vmName, path, script, interpreter, timeout, allowedExitCodes, maxOutputBytes } = props;
 
-  if ((vm === undefined) === (vmName === undefined)) {
-    const got = vm === undefined ? "neither" : `vm "${vm}" and vmName "${vmName}"`;
-    throw new InvalidArgumentError("vm", `exactly one of vm and vmName must be set, got ${got}`);
-  }
-  if (known(vm) && (typeof vm !== "string" || vm.trim() === "")) invalid("vm", vm, "a VM id like vm-1001");
-  if (known(vmName) && (typeof vmName !== "string" || vmName === "")) invalid("vmName", vmName, "a VM name");
+  validateVmTarget(known, vm, vmName);
 
   if ((path === undefined) === (script === undefined)) {
     const got = path === undefined ? "neither" : "both";
@@ -356,13 +342,7 @@ function validateProps<T extends GuestCommandTypes>(
       invalid("interpreter", interpreter, 'a program and its first arguments, like ["/bin/bash", "-e"]');
   }
 
-  if (known(timeout) && (typeof timeout !== "string" || "error" in parseDuration(timeout))) {
-    invalid(
-      "timeout",
-      timeout,
-      "a duration with units ms, s, m or h, longer than zero, like 90s, 10m or 1h30m",
-    );
-  }
+  validateTimeout(known, timeout);
   if (known(allowedExitCodes) && Array.isArray(allowedExitCodes)) {
     const allowed = "a non-empty list of whole numbers";
     if (allowedExitCodes.length === 0) invalid("allowedExitCodes", allowedExitCodes, allowed);

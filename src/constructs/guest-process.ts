@@ -5,9 +5,8 @@
  */
 
 import { Construct } from "constructs";
-import { parseDuration } from "../util/duration";
-import { InvalidArgumentError } from "../vcenter/errors";
 import type { ConstructCore, CoreTypes } from "./core";
+import { invalid, knownIn, validateTimeout, validateVmTarget } from "./validate";
 
 /**
  * The types of one core and of the `vsphereguest_process` binding generated for it, on top of
@@ -323,20 +322,6 @@ function exitCodePostcondition<T extends GuestProcessTypes>(core: ConstructCore<
   };
 }
 
-function invalid(prop: string, value: unknown, allowed: string): never {
-  throw new InvalidArgumentError(prop, `${prop} must be ${allowed}, got "${show(value)}"`);
-}
-
-function show(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map((v) => show(v)).join(", ")}]`;
-  return String(value);
-}
-
-/** Whether `value` is given and not an unresolved token of `core`. */
-function knownIn(core: ConstructCore<CoreTypes>["Token"], value: unknown): boolean {
-  return value !== undefined && !core.isUnresolved(value);
-}
-
 function validateProps<T extends GuestProcessTypes>(
   core: ConstructCore<T>,
   props: GuestProcessPropsOf<T>,
@@ -352,20 +337,9 @@ function validateProps<T extends GuestProcessTypes>(
     }
   }
 
-  if ((vm === undefined) === (vmName === undefined)) {
-    const got = vm === undefined ? "neither" : `vm "${vm}" and vmName "${vmName}"`;
-    throw new InvalidArgumentError("vm", `exactly one of vm and vmName must be set, got ${got}`);
-  }
-  if (known(vm) && (typeof vm !== "string" || vm.trim() === "")) invalid("vm", vm, "a VM id like vm-1001");
-  if (known(vmName) && (typeof vmName !== "string" || vmName === "")) invalid("vmName", vmName, "a VM name");
+  validateVmTarget(known, vm, vmName);
 
-  if (known(timeout) && (typeof timeout !== "string" || "error" in parseDuration(timeout))) {
-    invalid(
-      "timeout",
-      timeout,
-      "a duration with units ms, s, m or h, longer than zero, like 90s, 10m or 1h30m",
-    );
-  }
+  validateTimeout(known, timeout);
 
   if (known(expectExitCode)) {
     const allowed = "a whole number >= 0 or a non-empty list of them";
