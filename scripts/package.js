@@ -371,7 +371,7 @@ function strip(file, target) {
   const tool = tools.find(hasTool);
   if (tool === undefined) {
     log(
-      `${file}: not stripped (install binutils or llvm for ${tools.join(" or ")}): the executable is ~18 MiB larger`,
+      `${file}: not stripped (install binutils or llvm for ${tools.join(" or ")}): the executable is ~17 MiB larger`,
     );
     return false;
   }
