@@ -20,6 +20,7 @@ const { builtHost, hostOfKind, runHost } = require("./lib/hosts");
 const { choice, parseOptions, usageError, wholeNumber, runMain } = require("./lib/options");
 const { referenceProvider, REFERENCE_NAME } = require("./lib/reference-provider");
 const { loadAverage } = require("./lib/stats");
+const { beforeFirstStart, events, parseTraceLog, planSplit, providerProcesses } = require("./lib/trace-log");
 const {
   createWorkspace,
   describeForm,
@@ -71,68 +72,9 @@ if (!/^(tofu|terraform)(-\d+\.\d+\.\d+)?$/.test(opts.host))
   );
 const FORM = opts.launcher ? "launcher" : "executable";
 
-/** The events of a trace log, in milliseconds from `t0`. */
-function events(log, t0) {
-  const patterns = [
-    [/provider: starting plugin/, "start"],
-    [/provider: using plugin/, "handshake"],
-    [/GRPCProvider(?:\.v6)?: (\w+)$/, "host calls $1"],
-    [/provider: plugin process exited/, "exit"],
-    [/Starting graph walk: (\w+)/, "graph walk $1"],
-    [/logged in to vCenter/, "provider logged in"],
-  ];
-  const out = [];
-  for (const line of log.split("\n")) {
-    const m = /^(\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d)) \[\w+\]\s+(.*)$/.exec(line);
-    if (!m) continue;
-    for (const [re, label] of patterns) {
-      const x = re.exec(m[2]);
-      if (x) {
-        out.push({ t: Date.parse(m[1]) - t0, what: label.replace("$1", x[1] ?? "") });
-        break;
-      }
-    }
-  }
-  return out;
-}
-
-/** Log lines after which the host reads and hashes the installed providers (lock-file checks). */
-const HASH_CHECK = [
-  // Terraform and OpenTofu 1.6: the provider cache, when the command starts
-  /providercache\.fillMetaCache: including/,
-  // OpenTofu 1.12: when the first provider is needed
-  /plugins\.providerManager Initializing provider/,
-];
-
-/**
- * What the host did before it started the first provider process, from the trace log: its own
- * start (spawn → first log line), then its work up to the check of the installed providers against
- * the lock file (it reads and hashes every installed provider file: the silence after the line
- * announcing it), and from there to the start (AutoMTLS key, …).
- */
-function beforeFirstStart(log, t0) {
-  const lines = [];
-  for (const line of log.split("\n")) {
-    const m = /^(\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d)) \[\w+\]\s+(.*)$/.exec(line);
-    if (m) lines.push({ t: Date.parse(m[1]) - t0, text: m[2] });
-  }
-  const start = lines.findIndex((l) => /provider: starting plugin/.test(l.text));
-  if (start < 0) return undefined;
-  let check;
-  for (let i = 0; i < start; i++) {
-    if (!HASH_CHECK.some((re) => re.test(lines[i].text))) continue;
-    // the check ends with the first line that is not one of its own
-    let j = i + 1;
-    while (j < start && HASH_CHECK.some((re) => re.test(lines[j].text))) j++;
-    check = { from: lines[i].t, to: lines[j].t, after: lines[j - 1].text };
-    break;
-  }
-  return { firstLine: lines[0].t, start: lines[start].t, check };
-}
-
 /** Prints the plan split into host work, provider starts and provider work. */
 function printHostWork(log, t0, wall, processes) {
-  const before = beforeFirstStart(log, t0);
+  const before = beforeFirstStart(parseTraceLog(log, t0));
   if (before) {
     const rows = [["host process start → its first log line", before.firstLine]];
     if (before.check) {
@@ -152,10 +94,9 @@ function printHostWork(log, t0, wall, processes) {
     console.log(`before the first provider process: ${before.start} ms`);
     for (const [label, ms] of rows) console.log(`  ${String(ms).padStart(4)} ms  ${label}`);
   }
-  const starts = processes.reduce((sum, p) => sum + (p.handshake - p.start), 0);
-  const work = processes.reduce((sum, p) => sum + (p.exit - p.handshake), 0);
+  const { host, starts, work } = planSplit(wall, processes);
   console.log(
-    `plan split: host work ${wall - starts - work} ms (before the first provider process ${before?.start ?? "?"} ms), ` +
+    `plan split: host work ${host} ms (before the first provider process ${before?.start ?? "?"} ms), ` +
       `provider starts ${starts} ms (${processes.length} × start → handshake), ` +
       `provider work ${work} ms (handshake → exit) = ${wall} ms`,
   );
@@ -191,7 +132,7 @@ async function main() {
     const wall = Date.now() - t0;
     if (traced.code !== 0) throw new Error(`plan failed:\n${traced.stdout}`);
     if (opts.log) fs.writeFileSync(opts.log, traced.stderr);
-    const list = events(traced.stderr, t0);
+    const list = events(parseTraceLog(traced.stderr, t0));
     console.log(
       `${path.basename(host.bin)} plan with ${pids.length} ${name}_process read(s), TF_LOG=trace: ${wall} ms`,
     );
@@ -202,16 +143,7 @@ async function main() {
     console.log(`${String(wall).padStart(6)} ms  plan process gone`);
     console.log(`logins ${lab.sim.counters.logins}, logouts ${lab.sim.counters.logouts}`);
     // Per provider process: start → handshake, handshake → Close, Close → exit.
-    let current;
-    const processes = [];
-    for (const e of list) {
-      if (e.what === "start") {
-        current = { start: e.t };
-        processes.push(current);
-      } else if (current && e.what === "handshake") current.handshake = e.t;
-      else if (current && e.what === "host calls Close") current.close = e.t;
-      else if (current && e.what === "exit") current.exit = e.t;
-    }
+    const processes = providerProcesses(list);
     let inProviders = 0;
     for (const [i, p] of processes.entries()) {
       inProviders += p.exit - p.start;

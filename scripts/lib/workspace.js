@@ -8,8 +8,6 @@ const { spawnSync } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
-const { Simulator } = require("../../lib/simulator");
-const { VCenterClient } = require("../../lib/vcenter");
 const { REFERENCE_NAME, REFERENCE_VERSION } = require("./reference-provider");
 
 const root = path.resolve(__dirname, "..", "..");
@@ -119,10 +117,27 @@ function installReference(home, exe) {
  */
 
 /**
+ * A module of the build in lib/, or a clear error when lib/ is not built.
+ * @param {string} name e.g. "simulator"
+ */
+function built(name) {
+  const file = path.join(root, "lib", name);
+  try {
+    return require(file);
+  } catch (error) {
+    if (error?.code === "MODULE_NOT_FOUND" && String(error.message).includes(file))
+      throw new Error(`lib/${name} is missing: run npm run build first`);
+    throw error;
+  }
+}
+
+/**
  * Starts the simulator and a client of it, with vm-1001's guest credentials.
  * @returns {Promise<Lab>}
  */
 async function startLab() {
+  const { Simulator } = built("simulator");
+  const { VCenterClient } = built("vcenter");
   const sim = await Simulator.start({});
   const vm = sim.describe().vms.find((v) => v.vm === "vm-1001");
   const guest = { userName: vm.guest_user, password: vm.guest_password };
