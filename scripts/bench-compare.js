@@ -7,8 +7,8 @@
  * ~/.cache/vsphere-guest/reference-provider/<hash of its source>/. Both providers are installed the
  * same way, into the implied local mirror of a throw-away HOME (`vsphere-guest provider install
  * --executable` with the single executable of `npm run package` for ours — what `provider install`
- * installs and users run — or `--launcher` with --launcher; the same directory layout for the
- * reference), and both plan against the same simulator, reading the same finished processes.
+ * installs and users run — or, with --launcher, `provider install --launcher`; the same directory
+ * layout for the reference), and both plan against the same simulator, reading the same finished processes.
  *
  * For each host (OpenTofu 1.12.6 built by scripts/build-hosts.sh; Terraform 1.11.4 from
  * /usr/local/bin/terraform when present, else the built 1.5.7) and each size (0, 1, 10, 50 reads)
