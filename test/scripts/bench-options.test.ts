@@ -25,6 +25,8 @@ const SCRIPTS = [
   "profile-provider",
   "probe-costs",
   "bench-startup",
+  "bench-get",
+  "bench-capture",
 ];
 
 describe.each(SCRIPTS)("scripts/%s.js", (script) => {
