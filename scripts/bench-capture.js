@@ -12,6 +12,21 @@ const { tmpdir } = require("node:os");
 const { join } = require("node:path");
 const { Writable } = require("node:stream");
 const { performance } = require("node:perf_hooks");
+const { parseOptions, runMain } = require("./lib/options");
+
+parseOptions(
+  "bench-capture",
+  `
+Usage: node scripts/bench-capture.js
+
+Output capture and file transfer against the simulator: vsphere-guest process run --capture as a
+user runs it (median of 10), the same capture in-process by API call, and 64 MiB transfer
+throughput. npm run bench:capture builds first. Prints figures; asserts nothing.
+
+  -h, --help  this text
+`,
+  {},
+);
 const { Simulator } = require("../lib/simulator");
 const { VCenterClient } = require("../lib/vcenter");
 
@@ -215,7 +230,4 @@ async function main() {
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runMain("bench-capture", main);

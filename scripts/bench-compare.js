@@ -6,9 +6,9 @@
  * that logs in, reads a guest process and logs out) is built once with `go build` and cached in
  * ~/.cache/vsphere-guest/reference-provider/<hash of its source>/. Both providers are installed the
  * same way, into the implied local mirror of a throw-away HOME (`vsphere-guest provider install
- * --launcher` for ours, or the single executable of `npm run package` with --executable; the same
- * directory layout for the reference), and both plan against the same simulator, reading the same
- * finished processes.
+ * --executable` with the single executable of `npm run package` for ours — what `provider install`
+ * installs and users run — or, with --launcher, `provider install --launcher`; the same directory
+ * layout for the reference), and both plan against the same simulator, reading the same finished processes.
  *
  * For each host (OpenTofu 1.12.6 built by scripts/build-hosts.sh; Terraform 1.11.4 from
  * /usr/local/bin/terraform when present, else the built 1.5.7) and each size (0, 1, 10, 50 reads)
@@ -22,133 +22,72 @@
  * the reads that were already waiting when their process ended (median and p90), and the poll rate
  * while waiting (simulator `get` requests per second per waiting data source).
  *
- * Prints figures, asserts nothing. Usage:
- *   node scripts/bench-compare.js [--pairs 5] [--sizes 0,1,10,50] [--hosts tofu,terraform]
- *                                 [--exit-samples 20] [--executable]
+ * It prints which form of ours it measured (with the single executable's size and the Node.js
+ * version inside), the load average, and how long the whole run took. Prints figures, asserts
+ * nothing. Usage: see USAGE below (--help).
  */
-const { spawn, execFileSync } = require("node:child_process");
-const crypto = require("node:crypto");
 const fs = require("node:fs");
-const os = require("node:os");
 const path = require("node:path");
-const { parseArgs } = require("node:util");
-const { Simulator } = require("../lib/simulator");
-const { VCenterClient } = require("../lib/vcenter");
+const { runHostOk, hostOfKind } = require("./lib/hosts");
+const { choiceList, parseOptions, usageError, wholeNumber, runMain } = require("./lib/options");
+const { referenceProvider, REFERENCE_NAME } = require("./lib/reference-provider");
+const { cpuCount, loadAverage, median, percentile } = require("./lib/stats");
+const {
+  createWorkspace,
+  describeForm,
+  finishedProcesses,
+  hostEnv,
+  installProvider,
+  installReference,
+  readsConfig,
+  singleExecutable,
+  startLab,
+} = require("./lib/workspace");
 
-const root = path.resolve(__dirname, "..");
-const cacheRoot = path.join(os.homedir(), ".cache", "vsphere-guest");
-const hostsDir = process.env.VSPHERE_GUEST_HOSTS_DIR ?? path.join(cacheRoot, "hosts");
-const refSource = path.join(root, "bench", "reference-provider");
-const REF_VERSION = "0.1.0";
+const SCRIPT = "bench-compare";
+const USAGE = `
+Usage: node scripts/bench-compare.js [--pairs 5] [--sizes 0,1,10,50] [--hosts tofu,terraform]
+                                     [--exit-samples 20] [--launcher | --executable]
 
-const { values: opts } = parseArgs({
-  options: {
-    pairs: { type: "string", default: "5" },
-    sizes: { type: "string", default: "0,1,10,50" },
-    hosts: { type: "string", default: "tofu,terraform" },
-    "exit-samples": { type: "string", default: "20" },
-    executable: { type: "boolean", default: false },
-  },
+Plans with 0, 1, 10, 50 reads, this provider against the reference Go provider, in paired
+alternation on OpenTofu 1.12.6 and Terraform; prints medians, ratios, logins, provider processes
+and peak memory, then wait_for_exit detection latency. Prints figures, asserts nothing.
+
+  --pairs N          plans per provider and size, alternating which goes first (default 5)
+  --sizes LIST       reads per plan, comma-separated (default 0,1,10,50)
+  --hosts LIST       tofu, terraform or both (default tofu,terraform)
+  --exit-samples N   data sources of the exit-detection plan; 0 skips it (default 20)
+  --executable       ours as the single executable of npm run package (the default: what
+                     'vsphere-guest provider install' installs and users run)
+  --launcher         ours as the launcher (node + bin/terraform-provider-vsphereguest)
+  -h, --help         this text
+
+npm run bench:compare builds the single executable first (npm run package).
+`;
+
+const { values: opts } = parseOptions(SCRIPT, USAGE, {
+  pairs: { type: "string", default: "5" },
+  sizes: { type: "string", default: "0,1,10,50" },
+  hosts: { type: "string", default: "tofu,terraform" },
+  "exit-samples": { type: "string", default: "20" },
+  executable: { type: "boolean", default: false },
+  launcher: { type: "boolean", default: false },
 });
-const PAIRS = Number(opts.pairs);
-const SIZES = opts.sizes.split(",").map(Number);
-const EXIT_SAMPLES = Number(opts["exit-samples"]);
-if (!Number.isInteger(PAIRS) || PAIRS < 1) fail(`--pairs ${opts.pairs}: give a whole number ≥ 1`);
-if (SIZES.some((n) => !Number.isInteger(n) || n < 0)) fail(`--sizes ${opts.sizes}: give e.g. 0,1,10,50`);
-if (!Number.isInteger(EXIT_SAMPLES) || EXIT_SAMPLES < 0)
-  fail(`--exit-samples ${opts["exit-samples"]}: give a whole number`);
-
-function fail(message) {
-  console.error(`bench-compare: ${message}`);
-  process.exit(2);
-}
-
-/** The hosts to run on, by kind. */
-function hosts() {
-  const all = {
-    tofu: { name: "OpenTofu 1.12.6", bin: path.join(hostsDir, "tofu-1.12.6", "tofu") },
-    terraform: fs.existsSync("/usr/local/bin/terraform")
-      ? { name: "Terraform (/usr/local/bin/terraform)", bin: "/usr/local/bin/terraform" }
-      : { name: "Terraform 1.5.7", bin: path.join(hostsDir, "terraform-1.5.7", "terraform") },
-  };
-  return opts.hosts.split(",").map((kind) => {
-    const host = all[kind];
-    if (!host) fail(`--hosts: unknown host ${kind} (tofu, terraform)`);
-    if (!fs.existsSync(host.bin)) fail(`${host.bin} is missing: run scripts/build-hosts.sh`);
-    const version = /v(\d+\.\d+\.\d+)/.exec(
-      execFileSync(host.bin, ["version"], {
-        encoding: "utf8",
-        env: { ...process.env, TF_CLI_CONFIG_FILE: "/dev/null", CHECKPOINT_DISABLE: "1" },
-        stdio: ["ignore", "pipe", "ignore"],
-      }),
-    )?.[1];
-    return { ...host, kind, name: `${kind === "tofu" ? "OpenTofu" : "Terraform"} ${version}` };
-  });
-}
-
-/** Builds the reference provider once per source hash; returns the executable's path. */
-function referenceProvider() {
-  const hash = crypto.createHash("sha256");
-  for (const file of ["go.mod", "go.sum", "main.go"])
-    hash.update(fs.readFileSync(path.join(refSource, file)));
-  const dir = path.join(cacheRoot, "reference-provider", hash.digest("hex").slice(0, 16));
-  const exe = path.join(dir, "terraform-provider-vsphereguestref");
-  if (fs.existsSync(exe)) return exe;
-  fs.mkdirSync(dir, { recursive: true });
-  console.error(
-    `building the reference Go provider into ${dir} (once; a few minutes on a cold module cache)`,
-  );
-  const temporary = `${exe}.${process.pid}.tmp`;
-  try {
-    execFileSync("go", ["build", "-trimpath", "-o", temporary, "."], {
-      cwd: refSource,
-      stdio: ["ignore", "inherit", "inherit"],
-    });
-  } catch (error) {
-    fail(`cannot build bench/reference-provider with go (${error.message}); install Go 1.25+ and retry`);
-  }
-  fs.renameSync(temporary, exe);
-  return exe;
-}
+const PAIRS = wholeNumber(SCRIPT, "--pairs", opts.pairs, 1);
+const SIZES = opts.sizes.split(",").map((n) => wholeNumber(SCRIPT, "--sizes", n.trim(), 0));
+const EXIT_SAMPLES = wholeNumber(SCRIPT, "--exit-samples", opts["exit-samples"], 0);
+const HOSTS = choiceList(SCRIPT, "--hosts", opts.hosts, ["tofu", "terraform"]);
+if (opts.executable && opts.launcher)
+  usageError(SCRIPT, "--executable and --launcher exclude each other: give one");
+/** How ours is installed: the single executable unless --launcher. */
+const FORM = opts.launcher ? "launcher" : "executable";
 
 /** A throw-away HOME with both providers in its implied local mirror. */
 function workspace(refExe) {
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), "vsg-bench-compare-"));
-  const home = path.join(work, "home");
-  fs.mkdirSync(home);
-  fs.writeFileSync(path.join(work, "cli.tfrc"), "");
-  const form = opts.executable
-    ? ["--executable", path.join(root, "dist", "terraform-provider-vsphereguest")]
-    : ["--launcher"];
-  execFileSync(process.execPath, [path.join(root, "bin", "vsphere-guest"), "provider", "install", ...form], {
-    env: { ...process.env, HOME: home },
-    stdio: "ignore",
-  });
-  const platform = `linux_${process.arch === "x64" ? "amd64" : process.arch}`;
-  for (const registry of ["registry.terraform.io", "registry.opentofu.org"]) {
-    const target = path.join(
-      home,
-      ".terraform.d",
-      "plugins",
-      registry,
-      "vsphere-guest",
-      "vsphereguestref",
-      REF_VERSION,
-      platform,
-    );
-    fs.mkdirSync(target, { recursive: true });
-    fs.copyFileSync(refExe, path.join(target, `terraform-provider-vsphereguestref_v${REF_VERSION}`));
-    fs.chmodSync(path.join(target, `terraform-provider-vsphereguestref_v${REF_VERSION}`), 0o755);
-  }
-  return { work, home };
-}
-
-/** The configuration of `n` reads of finished processes for provider `name`. */
-function hcl(name, pids, extra = () => "") {
-  const blocks = pids
-    .map((pid, i) => `data "${name}_process" "p${i}" {\n  vm  = "vm-1001"\n  pid = ${pid}\n${extra(i)}}\n`)
-    .join("");
-  return `terraform {\n  required_providers {\n    ${name} = { source = "vsphere-guest/${name}" }\n  }\n}\nprovider "${name}" {}\n${blocks}`;
+  const ws = createWorkspace("vsg-bench-compare-");
+  installProvider(ws.home, FORM);
+  installReference(ws.home, refExe);
+  return ws;
 }
 
 /** Children of `pid` (all threads), from /proc. */
@@ -176,17 +115,15 @@ function childrenOf(pid) {
  * Runs the host; while it runs, samples its provider children every 5 ms for their peak memory.
  * Resolves the wall time, the output and the provider processes seen (pid → peak kB).
  */
-function run(host, dir, args, env, providerName) {
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(host.bin, args, { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
-    const peaks = new Map();
+async function run(host, dir, args, env, providerName) {
+  const peaks = new Map();
+  const watch = (child) => {
     const sample = setInterval(() => {
       for (const pid of childrenOf(child.pid)) {
         try {
           const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
           const name = /^Name:\s+(.*)$/m.exec(status)?.[1] ?? "";
-          // our launcher execs node; the reference provider's name is cut to 15 characters
+          // our launcher execs node; the executables' names are cut to 15 characters
           if (!(name === "node" || name.startsWith("terraform-prov"))) continue;
           const hwm = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0);
           if (
@@ -199,43 +136,26 @@ function run(host, dir, args, env, providerName) {
         }
       }
     }, 5);
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearInterval(sample);
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      if (code !== 0)
-        reject(new Error(`${path.basename(host.bin)} ${args[0]} failed (${code}):\n${stdout}\n${stderr}`));
-      else resolve({ ms, stdout, peaks });
-    });
-  });
+    return () => clearInterval(sample);
+  };
+  const r = await runHostOk(host.bin, args, { cwd: dir, env, watch });
+  return { ms: r.ms, stdout: r.stdout, peaks };
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const percentile = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
-};
 const mib = (kb) => `${(kb / 1024).toFixed(0)} MiB`;
 const uniq = (xs) => [...new Set(xs)].join("/");
 
 async function compare(host, ctx, pids) {
   const providers = [
     { label: "vsphereguest", name: "vsphereguest" },
-    { label: "Go reference", name: "vsphereguestref" },
+    { label: "Go reference", name: REFERENCE_NAME },
   ];
   const rows = [];
   for (const size of SIZES) {
     const stats = providers.map((p) => {
       const dir = path.join(ctx.work, `${host.kind}-${p.name}-${size}`);
       fs.mkdirSync(dir);
-      fs.writeFileSync(path.join(dir, "main.tf"), hcl(p.name, pids.slice(0, size)));
+      fs.writeFileSync(path.join(dir, "main.tf"), readsConfig(p.name, pids.slice(0, size)));
       return { ...p, dir, times: [], logins: [], logouts: [], processes: [], peakKb: 0 };
     });
     for (const s of stats) {
@@ -281,7 +201,7 @@ function printComparison(host, rows) {
 async function exitDetection(host, ctx, n) {
   const dir = path.join(ctx.work, `${host.kind}-exit`);
   fs.mkdirSync(dir);
-  fs.writeFileSync(path.join(dir, "main.tf"), hcl("vsphereguest", []));
+  fs.writeFileSync(path.join(dir, "main.tf"), readsConfig("vsphereguest", []));
   await run(host, dir, ["init", "-input=false", "-no-color"], ctx.env, "vsphereguest");
   const pids = [];
   for (let i = 0; i < n; i++) {
@@ -292,7 +212,7 @@ async function exitDetection(host, ctx, n) {
   }
   fs.writeFileSync(
     path.join(dir, "main.tf"),
-    hcl("vsphereguest", pids, () => "  wait_for_exit = true\n"),
+    readsConfig("vsphereguest", pids, () => "  wait_for_exit = true\n"),
   );
   ctx.sim.counters.reset();
   const r = await run(
@@ -329,40 +249,18 @@ async function exitDetection(host, ctx, n) {
 }
 
 async function main() {
-  const hostList = hosts();
+  const began = process.hrtime.bigint();
+  const loadAtStart = loadAverage(1);
+  const hostList = HOSTS.map(hostOfKind);
+  const ours = FORM === "executable" ? singleExecutable() : undefined;
   const refExe = referenceProvider();
-  const sim = await Simulator.start({});
-  const vm = sim.describe().vms.find((v) => v.vm === "vm-1001");
-  const guest = { userName: vm.guest_user, password: vm.guest_password };
-  const client = new VCenterClient({
-    server: sim.server,
-    user: sim.user,
-    password: sim.password,
-    caFile: sim.caFile,
-  });
-  const { work, home } = workspace(refExe);
-  const env = {
-    PATH: process.env.PATH,
-    HOME: home,
-    TF_CLI_CONFIG_FILE: path.join(work, "cli.tfrc"),
-    TF_IN_AUTOMATION: "1",
-    CHECKPOINT_DISABLE: "1",
-    VSPHERE_SERVER: sim.server,
-    VSPHERE_USER: sim.user,
-    VSPHERE_PASSWORD: sim.password,
-    VSPHERE_CA_FILE: sim.caFile,
-    VSPHERE_GUEST_USER: guest.userName,
-    VSPHERE_GUEST_PASSWORD: guest.password,
-  };
-  // Whatever the environment of the benchmark, both providers see the same one.
-  if (process.env.NODE_EXTRA_CA_CERTS) env.NODE_EXTRA_CA_CERTS = process.env.NODE_EXTRA_CA_CERTS;
-  const ctx = { sim, client, guest, work, env };
+  const ws = workspace(refExe);
+  let lab;
   try {
-    const pids = [];
-    for (let i = 0; i < Math.max(0, ...SIZES); i++) {
-      pids.push(await client.createProcess("vm-1001", guest, { path: "/bin/true" }));
-    }
-    for (const pid of pids) await client.waitForExit("vm-1001", pid, guest, { timeoutMs: 30_000 });
+    lab = await startLab();
+    const env = hostEnv(ws, lab);
+    const ctx = { sim: lab.sim, client: lab.client, guest: lab.guest, work: ws.work, env };
+    const pids = await finishedProcesses(lab, Math.max(0, ...SIZES));
     const results = [];
     for (const host of hostList) {
       const rows = await compare(host, ctx, pids);
@@ -370,14 +268,11 @@ async function main() {
       results.push({ host, rows, exit });
     }
     console.log(
-      `bench:compare — ${os.cpus().length} CPUs, load average ${os
-        .loadavg()
-        .map((l) => l.toFixed(1))
-        .join(" ")}, ` +
+      `bench:compare — ${cpuCount()} CPUs, load average ${loadAtStart} at the start, ${loadAverage(1)} at the end, ` +
         `node ${process.version}${env.NODE_EXTRA_CA_CERTS ? `, NODE_EXTRA_CA_CERTS=${env.NODE_EXTRA_CA_CERTS}` : ""}`,
     );
     console.log(
-      `ours: ${opts.executable ? "the single executable (dist/terraform-provider-vsphereguest)" : "the launcher (node + bin/terraform-provider-vsphereguest)"}`,
+      `ours: ${describeForm(FORM)}${ours && !ours.codeCache ? " (built without a code cache)" : ""}`,
     );
     console.log(`reference provider: ${refExe}`);
     for (const { host, rows, exit } of results) {
@@ -395,14 +290,11 @@ async function main() {
     console.log(
       "\nratio = our median / the reference's median (below 1: we are faster); pairs = median of per-pair ratios.",
     );
+    console.log(`bench:compare took ${(Number(process.hrtime.bigint() - began) / 1e9).toFixed(0)} s`);
   } finally {
-    await client.close();
-    await sim.close();
-    fs.rmSync(work, { recursive: true, force: true });
+    await lab?.close();
+    ws.remove();
   }
 }
 
-main().catch((error) => {
-  console.error(error.message);
-  process.exit(1);
-});
+runMain(SCRIPT, main);

@@ -1,6 +1,21 @@
 #!/usr/bin/env node
 // Requests per second of `get` against the simulator with one client, and the logins it took.
 // Run with `npm run bench:get` (builds first). Bounded: a fixed number of requests per phase.
+const { parseOptions, runMain } = require("./lib/options");
+
+parseOptions(
+  "bench-get",
+  `
+Usage: node scripts/bench-get.js
+
+Requests per second of get against the simulator with one client (one request at a time, then 16
+in flight), and the vCenter logins it took. npm run bench:get builds first.
+Prints figures; asserts nothing.
+
+  -h, --help  this text
+`,
+  {},
+);
 const { Simulator } = require("../lib/simulator");
 const { VCenterClient } = require("../lib/vcenter");
 
@@ -44,7 +59,4 @@ async function main() {
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runMain("bench-get", main);

@@ -10,22 +10,43 @@
  * (`npm run package`). Five runs of the launcher with its code cache deleted first show the very
  * first start. For context it also times a bare `node -e` and prints the load average.
  *
- * Usage: node scripts/bench-startup.js [runs=20] [executable...]
+ * Usage: node scripts/bench-startup.js [runs=20] [executable...] (--help)
  */
 
 const { spawn } = require("node:child_process");
 const fs = require("node:fs");
-const os = require("node:os");
 const path = require("node:path");
 
-const root = path.resolve(__dirname, "..");
-const runs = Number(process.argv[2] ?? 20);
-const launcher = path.join(root, "bin", "terraform-provider-vsphereguest");
-const single = path.join(root, "dist", "terraform-provider-vsphereguest");
-const executables =
-  process.argv.length > 3
-    ? process.argv.slice(3).map((e) => path.resolve(e))
-    : [launcher, ...(fs.existsSync(single) ? [single] : [])];
+const { parseOptions, runMain, usageError, wholeNumber } = require("./lib/options");
+const { loadAverage, cpuCount, percentile } = require("./lib/stats");
+const {
+  root,
+  launcherBin: launcher,
+  singleExecutableBin: single,
+  singleExecutable,
+} = require("./lib/workspace");
+
+const SCRIPT = "bench-startup";
+const USAGE = `
+Usage: node scripts/bench-startup.js [RUNS] [EXECUTABLE...]
+
+Provider start → handshake line, spawned the way tofu and terraform do, interleaved run for run:
+the launcher and the single executable of npm run package (or the EXECUTABLEs given), a bare
+node -e for context, then the same without NODE_EXTRA_CA_CERTS when it is set; five starts of the
+launcher without its code cache. Prints median, p90 and minimum, and the load average.
+
+  RUNS        starts per executable (default 20)
+  EXECUTABLE  provider executables to compare instead of the launcher and the single executable
+  -h, --help  this text
+`;
+
+const { positionals } = parseOptions(SCRIPT, USAGE, {}, { positionals: Number.POSITIVE_INFINITY });
+const runs = wholeNumber(SCRIPT, "RUNS", positionals[0] ?? "20", 1);
+const given = positionals.slice(1).map((e) => path.resolve(e));
+for (const e of given) {
+  if (!fs.existsSync(e)) usageError(SCRIPT, `${e}: no such file; give provider executables after RUNS`);
+}
+const executables = given.length > 0 ? given : [launcher, ...(fs.existsSync(single) ? [single] : [])];
 const bundle = path.join(root, "lib", "provider", "main.bundle.js");
 const { pluginServerCertificate } = require(path.join(root, "lib", "plugin", "tls", "x509.js"));
 
@@ -89,10 +110,6 @@ async function series(n, command, args, before) {
   return times.sort((a, b) => a - b);
 }
 
-function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-
 const fmt = (ms) => `${ms.toFixed(1)} ms`.padStart(9);
 const summary = (times) =>
   `median ${fmt(percentile(times, 50))}   p90 ${fmt(percentile(times, 90))}   min ${fmt(times[0])}`;
@@ -134,17 +151,14 @@ async function main() {
         .filter((e) => e !== launcher)
         .map((e) => `  size of ${path.relative(root, e)}: ${mib(e)}\n`)
         .join("") +
-      (executables.includes(single) || process.argv.length > 3
+      (executables.includes(single)
+        ? `  single executable: Node.js ${singleExecutable().node} inside\n`
+        : "") +
+      (executables.includes(single) || given.length > 0
         ? ""
         : "  (no single executable: run `npm run package` to compare it)\n") +
-      `  load average ${os
-        .loadavg()
-        .map((l) => l.toFixed(2))
-        .join(" ")} on ${os.cpus().length} CPUs\n`,
+      `  load average ${loadAverage()} on ${cpuCount()} CPUs\n`,
   );
 }
 
-main().catch((err) => {
-  process.stderr.write(`${err.stack || err}\n`);
-  process.exit(1);
-});
+runMain(SCRIPT, main);

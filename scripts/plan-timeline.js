@@ -2,184 +2,148 @@
 /**
  * The timeline of one `plan` from the host's `TF_LOG=trace` log: when each provider process was
  * started, when its handshake arrived, the RPCs, Shutdown and when the process was gone, for this
- * provider or the reference Go provider (built by `npm run bench:compare`), against the simulator.
+ * provider (the single executable of `npm run package`, or the launcher with --launcher) or the
+ * reference Go provider (the build of bench/reference-provider's current source, as
+ * `npm run bench:compare` uses), against the simulator.
  *
  * One warm-up plan, then one traced plan (tracing itself costs the host a little time; the
  * provider's own phases are what to read). Prints the events, then per provider process:
- * start → handshake, handshake → Shutdown (RPC work and host gaps), Shutdown → exit.
- *
- * Usage: node scripts/plan-timeline.js [--host tofu|terraform] [--provider ours|reference]
- *                                      [--reads 1] [--log FILE]
+ * start → handshake, handshake → Shutdown (RPC work and host gaps), Shutdown → exit; then what the
+ * host did before it started the first provider process (its own start, and the check of the
+ * installed providers against the lock file, which reads and hashes every installed provider file
+ * and so grows with the single executable's size), and the plan split into host work, provider
+ * starts and provider work. Usage: see USAGE below (--help).
  */
-const { execFileSync, spawn } = require("node:child_process");
 const fs = require("node:fs");
-const os = require("node:os");
 const path = require("node:path");
-const { parseArgs } = require("node:util");
-const { Simulator } = require("../lib/simulator");
-const { VCenterClient } = require("../lib/vcenter");
+const { builtHost, hostOfKind, runHost } = require("./lib/hosts");
+const { choice, parseOptions, usageError, wholeNumber, runMain } = require("./lib/options");
+const { referenceProvider, REFERENCE_NAME } = require("./lib/reference-provider");
+const { loadAverage } = require("./lib/stats");
+const { beforeFirstStart, events, parseTraceLog, planSplit, providerProcesses } = require("./lib/trace-log");
+const {
+  createWorkspace,
+  describeForm,
+  finishedProcesses,
+  hostEnv,
+  installProvider,
+  installReference,
+  readsConfig,
+  startLab,
+} = require("./lib/workspace");
 
-const root = path.resolve(__dirname, "..");
-const cache = path.join(os.homedir(), ".cache", "vsphere-guest");
-const { values: opts } = parseArgs({
-  options: {
-    host: { type: "string", default: "tofu" },
-    provider: { type: "string", default: "ours" },
-    reads: { type: "string", default: "1" },
-    log: { type: "string" },
-  },
+const SCRIPT = "plan-timeline";
+const USAGE = `
+Usage: node scripts/plan-timeline.js [--host tofu|terraform|KIND-VERSION] [--provider ours|reference]
+                                     [--reads 1] [--launcher] [--log FILE]
+
+One warm-up plan, then one plan with TF_LOG=trace against the simulator; prints the host's events
+(provider starts, handshakes, RPCs, exits), the time the host spent before starting the first
+provider process (its own start, then finding the installed providers and checking their hashes
+against the lock file), each provider process's phases, and the plan split into host work, provider
+starts and provider work.
+
+  --host H         tofu (OpenTofu 1.12.6, the default), terraform (/usr/local/bin/terraform, else
+                   the built 1.5.7), or a built host by directory name, e.g. tofu-1.6.3
+  --provider P     ours (the default) or reference (the Go provider of bench/reference-provider,
+                   built once per source hash like npm run bench:compare does)
+  --reads N        data sources read by the plan (default 1)
+  --launcher       ours as the launcher (node + bundle) instead of the single executable of
+                   npm run package (what 'vsphere-guest provider install' installs)
+  --log FILE       also write the traced plan's log to FILE
+  -h, --help       this text
+`;
+
+const { values: opts } = parseOptions(SCRIPT, USAGE, {
+  host: { type: "string", default: "tofu" },
+  provider: { type: "string", default: "ours" },
+  reads: { type: "string", default: "1" },
+  launcher: { type: "boolean", default: false },
+  log: { type: "string" },
 });
-const hostBin =
-  opts.host === "tofu"
-    ? path.join(process.env.VSPHERE_GUEST_HOSTS_DIR ?? path.join(cache, "hosts"), "tofu-1.12.6", "tofu")
-    : fs.existsSync("/usr/local/bin/terraform")
-      ? "/usr/local/bin/terraform"
-      : path.join(
-          process.env.VSPHERE_GUEST_HOSTS_DIR ?? path.join(cache, "hosts"),
-          "terraform-1.5.7",
-          "terraform",
-        );
-const name = opts.provider === "ours" ? "vsphereguest" : "vsphereguestref";
+const READS = wholeNumber(SCRIPT, "--reads", opts.reads, 0);
+const providerChoice = choice(SCRIPT, "--provider", opts.provider, ["ours", "reference"]);
+const name = providerChoice === "ours" ? "vsphereguest" : REFERENCE_NAME;
+if (opts.launcher && providerChoice !== "ours") usageError(SCRIPT, "--launcher is for --provider ours only");
+if (!/^(tofu|terraform)(-\d+\.\d+\.\d+)?$/.test(opts.host))
+  usageError(
+    SCRIPT,
+    `--host ${JSON.stringify(opts.host)}: give tofu, terraform or a built host such as tofu-1.6.3`,
+  );
+const FORM = opts.launcher ? "launcher" : "executable";
 
-function run(args, cwd, env) {
-  return new Promise((resolve) => {
-    const child = spawn(hostBin, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** The events of a trace log, in milliseconds from `t0`. */
-function events(log, t0) {
-  const patterns = [
-    [/provider: starting plugin/, "start"],
-    [/provider: using plugin/, "handshake"],
-    [/GRPCProvider(?:\.v6)?: (\w+)$/, "host calls $1"],
-    [/provider: plugin process exited/, "exit"],
-    [/Starting graph walk: (\w+)/, "graph walk $1"],
-    [/logged in to vCenter/, "provider logged in"],
-  ];
-  const out = [];
-  for (const line of log.split("\n")) {
-    const m = /^(\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:?\d\d)) \[\w+\]\s+(.*)$/.exec(line);
-    if (!m) continue;
-    for (const [re, label] of patterns) {
-      const x = re.exec(m[2]);
-      if (x) {
-        out.push({ t: Date.parse(m[1]) - t0, what: label.replace("$1", x[1] ?? "") });
-        break;
-      }
-    }
+/** Prints the plan split into host work, provider starts and provider work. */
+function printHostWork(log, t0, wall, processes) {
+  const before = beforeFirstStart(parseTraceLog(log, t0));
+  if (before) {
+    const rows = [["host process start → its first log line", before.firstLine]];
+    if (before.check) {
+      rows.push([
+        "→ the check of the installed providers against the lock file",
+        before.check.from - before.firstLine,
+      ]);
+      rows.push([
+        `the check: reading and hashing the installed provider files (the silence after «${before.check.after.slice(0, 60)}…»)`,
+        before.check.to - before.check.from,
+      ]);
+      rows.push([
+        "→ the first provider start (the host's AutoMTLS certificate, …)",
+        before.start - before.check.to,
+      ]);
+    } else rows.push(["→ the first provider start", before.start - before.firstLine]);
+    console.log(`before the first provider process: ${before.start} ms`);
+    for (const [label, ms] of rows) console.log(`  ${String(ms).padStart(4)} ms  ${label}`);
   }
-  return out;
+  const { host, starts, work } = planSplit(wall, processes);
+  console.log(
+    `plan split: host work ${host} ms (before the first provider process ${before?.start ?? "?"} ms), ` +
+      `provider starts ${starts} ms (${processes.length} × start → handshake), ` +
+      `provider work ${work} ms (handshake → exit) = ${wall} ms`,
+  );
 }
 
 async function main() {
-  if (!fs.existsSync(hostBin)) throw new Error(`${hostBin} is missing: run scripts/build-hosts.sh`);
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), "vsg-timeline-"));
-  const home = path.join(work, "home");
-  const dir = path.join(work, "w");
-  fs.mkdirSync(home);
-  fs.mkdirSync(dir);
-  fs.writeFileSync(path.join(work, "cli.tfrc"), "");
-  execFileSync(process.execPath, [path.join(root, "bin", "vsphere-guest"), "provider", "install"], {
-    env: { ...process.env, HOME: home },
-    stdio: "ignore",
-  });
-  if (name === "vsphereguestref") {
-    const builds = path.join(cache, "reference-provider");
-    const exe = fs.existsSync(builds)
-      ? fs
-          .readdirSync(builds)
-          .map((d) => path.join(builds, d, "terraform-provider-vsphereguestref"))
-          .find((f) => fs.existsSync(f))
-      : undefined;
-    if (!exe) throw new Error("no reference provider built yet: run npm run bench:compare once");
-    for (const registry of ["registry.terraform.io", "registry.opentofu.org"]) {
-      const target = path.join(
-        home,
-        ".terraform.d",
-        "plugins",
-        registry,
-        "vsphere-guest",
-        name,
-        "0.1.0",
-        "linux_amd64",
-      );
-      fs.mkdirSync(target, { recursive: true });
-      fs.copyFileSync(exe, path.join(target, `terraform-provider-${name}_v0.1.0`));
-      fs.chmodSync(path.join(target, `terraform-provider-${name}_v0.1.0`), 0o755);
-    }
-  }
-  const sim = await Simulator.start({});
-  const vm = sim.describe().vms.find((v) => v.vm === "vm-1001");
-  const guest = { userName: vm.guest_user, password: vm.guest_password };
-  const client = new VCenterClient({
-    server: sim.server,
-    user: sim.user,
-    password: sim.password,
-    caFile: sim.caFile,
-  });
+  const host = opts.host.includes("-") ? builtHost(opts.host) : hostOfKind(opts.host);
+  const refExe = name === REFERENCE_NAME ? referenceProvider() : undefined;
+  const ws = createWorkspace("vsg-timeline-");
+  let lab;
   try {
-    const pids = [];
-    for (let i = 0; i < Number(opts.reads); i++)
-      pids.push(await client.createProcess("vm-1001", guest, { path: "/bin/true" }));
-    for (const pid of pids) await client.waitForExit("vm-1001", pid, guest, { timeoutMs: 30_000 });
-    const blocks = pids
-      .map((pid, i) => `data "${name}_process" "p${i}" {\n  vm  = "vm-1001"\n  pid = ${pid}\n}\n`)
-      .join("");
-    fs.writeFileSync(
-      path.join(dir, "main.tf"),
-      `terraform {\n  required_providers {\n    ${name} = { source = "vsphere-guest/${name}" }\n  }\n}\nprovider "${name}" {}\n${blocks}`,
-    );
-    const env = {
-      PATH: process.env.PATH,
-      HOME: home,
-      TF_CLI_CONFIG_FILE: path.join(work, "cli.tfrc"),
-      TF_IN_AUTOMATION: "1",
-      CHECKPOINT_DISABLE: "1",
-      VSPHERE_SERVER: sim.server,
-      VSPHERE_USER: sim.user,
-      VSPHERE_PASSWORD: sim.password,
-      VSPHERE_CA_FILE: sim.caFile,
-      VSPHERE_GUEST_USER: guest.userName,
-      VSPHERE_GUEST_PASSWORD: guest.password,
-    };
-    if (process.env.NODE_EXTRA_CA_CERTS) env.NODE_EXTRA_CA_CERTS = process.env.NODE_EXTRA_CA_CERTS;
+    const dir = path.join(ws.work, "w");
+    fs.mkdirSync(dir);
+    if (refExe) installReference(ws.home, refExe);
+    else installProvider(ws.home, FORM);
+    lab = await startLab();
+    const pids = await finishedProcesses(lab, READS);
+    fs.writeFileSync(path.join(dir, "main.tf"), readsConfig(name, pids));
+    const env = hostEnv(ws, lab);
     for (const args of [
       ["init", "-input=false", "-no-color"],
       ["plan", "-input=false", "-no-color"],
     ]) {
-      const r = await run(args, dir, env);
+      const r = await runHost(host.bin, args, { cwd: dir, env });
       if (r.code !== 0) throw new Error(`${args[0]} failed:\n${r.stdout}\n${r.stderr}`);
     }
-    sim.counters.reset();
+    lab.sim.counters.reset();
     const t0 = Date.now();
-    const traced = await run(["plan", "-input=false", "-no-color"], dir, { ...env, TF_LOG: "trace" });
+    const traced = await runHost(host.bin, ["plan", "-input=false", "-no-color"], {
+      cwd: dir,
+      env: { ...env, TF_LOG: "trace" },
+    });
     const wall = Date.now() - t0;
     if (traced.code !== 0) throw new Error(`plan failed:\n${traced.stdout}`);
     if (opts.log) fs.writeFileSync(opts.log, traced.stderr);
-    const list = events(traced.stderr, t0);
+    const list = events(parseTraceLog(traced.stderr, t0));
     console.log(
-      `${path.basename(hostBin)} plan with ${pids.length} ${name}_process read(s), TF_LOG=trace: ${wall} ms`,
+      `${path.basename(host.bin)} plan with ${pids.length} ${name}_process read(s), TF_LOG=trace: ${wall} ms`,
+    );
+    console.log(
+      `${host.name}; provider: ${refExe ? `the Go reference (${refExe})` : describeForm(FORM)}; load average ${loadAverage()}`,
     );
     for (const e of list) console.log(`${String(e.t).padStart(6)} ms  ${e.what}`);
     console.log(`${String(wall).padStart(6)} ms  plan process gone`);
-    console.log(`logins ${sim.counters.logins}, logouts ${sim.counters.logouts}`);
+    console.log(`logins ${lab.sim.counters.logins}, logouts ${lab.sim.counters.logouts}`);
     // Per provider process: start → handshake, handshake → Close, Close → exit.
-    let current;
-    const processes = [];
-    for (const e of list) {
-      if (e.what === "start") {
-        current = { start: e.t };
-        processes.push(current);
-      } else if (current && e.what === "handshake") current.handshake = e.t;
-      else if (current && e.what === "host calls Close") current.close = e.t;
-      else if (current && e.what === "exit") current.exit = e.t;
-    }
+    const processes = providerProcesses(list);
     let inProviders = 0;
     for (const [i, p] of processes.entries()) {
       inProviders += p.exit - p.start;
@@ -189,14 +153,11 @@ async function main() {
       );
     }
     console.log(`the host waited on provider processes for ${inProviders} ms of ${wall} ms`);
+    printHostWork(traced.stderr, t0, wall, processes);
   } finally {
-    await client.close();
-    await sim.close();
-    fs.rmSync(work, { recursive: true, force: true });
+    await lab?.close();
+    ws.remove();
   }
 }
 
-main().catch((error) => {
-  console.error(error.message);
-  process.exit(1);
-});
+runMain(SCRIPT, main);

@@ -11,15 +11,31 @@
  *     `Pool` (what src/vcenter/transport.ts uses) bundled the same way.
  *
  * Prints figures, asserts nothing. Needs `npm run build` (for lib/) and esbuild (a dev dependency).
- * Usage: node scripts/probe-costs.js [runs=11]
+ * Usage: node scripts/probe-costs.js [runs=11] (--help)
  */
 const { execFileSync } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 
+const { parseOptions, wholeNumber } = require("./lib/options");
+const { loadAverage, cpuCount } = require("./lib/stats");
+
+const SCRIPT = "probe-costs";
+const USAGE = `
+Usage: node scripts/probe-costs.js [RUNS]
+
+Isolated costs behind the provider's fixed cost, each in fresh Node.js processes, interleaved
+(median and minimum): a bare node -e start (with and without NODE_EXTRA_CA_CERTS when it is set),
+the first and the next TLS context of a process, and loading undici three ways. Needs npm run build.
+
+  RUNS        fresh processes per figure (default 11)
+  -h, --help  this text
+`;
+
 const root = path.resolve(__dirname, "..");
-const runs = Number(process.argv[2] ?? 11);
+const { positionals } = parseOptions(SCRIPT, USAGE, {}, { positionals: 1 });
+const runs = wholeNumber(SCRIPT, "RUNS", positionals[0] ?? "11", 1);
 const launch = path.join(root, "lib", "provider", "launch.js");
 const x509 = path.join(root, "lib", "plugin", "tls", "x509.js");
 
@@ -115,12 +131,7 @@ console.log(JSON.stringify([t1 - t0, performance.now() - t1]));
     }
     console.log(`isolated costs, ${runs} fresh processes each (interleaved):`);
     for (const [key, xs] of results) console.log(`  ${key.padEnd(58)} ${stats(xs)}`);
-    console.log(
-      `  load average ${os
-        .loadavg()
-        .map((l) => l.toFixed(2))
-        .join(" ")} on ${os.cpus().length} CPUs`,
-    );
+    console.log(`  load average ${loadAverage()} on ${cpuCount()} CPUs`);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
@@ -129,6 +140,6 @@ console.log(JSON.stringify([t1 - t0, performance.now() - t1]));
 try {
   main();
 } catch (error) {
-  console.error(error.message);
+  console.error(`${SCRIPT}: ${error.message}`);
   process.exit(1);
 }

@@ -22,18 +22,14 @@
  * provider under a command prefix; --executable runs the single executable
  * (dist/terraform-provider-vsphereguest, `npm run package`) instead of the launcher.
  *
- * Usage: node scripts/profile-provider.js [--runs 7] [--cpu-prof DIR] [--no-extra-ca]
- *                                         [--node-flags "…"] [--wrap "…"] [--executable]
+ * Usage: see USAGE below (--help).
  */
 const { spawn } = require("node:child_process");
 const fs = require("node:fs");
 const net = require("node:net");
 const os = require("node:os");
 const path = require("node:path");
-const { parseArgs } = require("node:util");
 const grpc = require("@grpc/grpc-js");
-const { Simulator } = require("../lib/simulator");
-const { VCenterClient } = require("../lib/vcenter");
 const { plugin, tfplugin6 } = require("../lib/plugin/proto/gen/tfplugin6");
 const { encodeCty, parseCtyType } = require("../lib/plugin/codec/cty");
 const { encodeBlock } = require("../lib/plugin/framework/values");
@@ -41,32 +37,42 @@ const { PROVIDER_SCHEMA } = require("../lib/provider/schemas");
 const { PROCESS_SCHEMA } = require("../lib/provider/data-sources/process");
 const { pluginServerCertificate } = require("../lib/plugin/tls/x509");
 
-const root = path.resolve(__dirname, "..");
-const { values: opts } = parseArgs({
-  options: {
-    runs: { type: "string", default: "7" },
-    "cpu-prof": { type: "string" },
-    "no-extra-ca": { type: "boolean", default: false },
-    "node-flags": { type: "string", default: "" },
-    wrap: { type: "string", default: "" },
-    executable: { type: "boolean", default: false },
-  },
+const { parseOptions, runMain, usageError, wholeNumber } = require("./lib/options");
+const { referenceProvider } = require("./lib/reference-provider");
+const { loadAverage, median } = require("./lib/stats");
+const { launcherBin, singleExecutable, startLab, vsphereEnv } = require("./lib/workspace");
+
+const SCRIPT = "profile-provider";
+const USAGE = `
+Usage: node scripts/profile-provider.js [--runs 7] [--cpu-prof DIR] [--no-extra-ca]
+                                        [--node-flags "…"] [--wrap "…"] [--executable]
+
+Plays the host against one provider process at a time (handshake with AutoMTLS, GetProviderSchema,
+ConfigureProvider, one ReadDataSource, Shutdown), ours and the reference Go provider alternating,
+and prints each phase's median and the peak memory. Prints figures, asserts nothing.
+
+  --runs N          processes per provider (default 7)
+  --cpu-prof DIR    then N more runs of ours under node --cpu-prof, summed per phase and activity
+  --no-extra-ca     run both without NODE_EXTRA_CA_CERTS
+  --node-flags "…"  Node.js/V8 flags for our provider (the launcher only)
+  --wrap "…"        a command prefix for our provider, e.g. "strace -f -tt -o FILE"
+  --executable      ours as the single executable of npm run package instead of the launcher
+  -h, --help        this text
+`;
+
+const { values: opts } = parseOptions(SCRIPT, USAGE, {
+  runs: { type: "string", default: "7" },
+  "cpu-prof": { type: "string" },
+  "no-extra-ca": { type: "boolean", default: false },
+  "node-flags": { type: "string", default: "" },
+  wrap: { type: "string", default: "" },
+  executable: { type: "boolean", default: false },
 });
-const RUNS = Number(opts.runs);
+const RUNS = wholeNumber(SCRIPT, "--runs", opts.runs, 1);
+if (opts.executable && opts["node-flags"])
+  usageError(SCRIPT, "--node-flags is for the launcher: drop it or --executable");
 const COOKIE = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
 const now = () => Number(process.hrtime.bigint()) / 1e6;
-
-function referenceExecutable() {
-  const dir = path.join(os.homedir(), ".cache", "vsphere-guest", "reference-provider");
-  const builds = fs.existsSync(dir)
-    ? fs
-        .readdirSync(dir)
-        .map((d) => path.join(dir, d, "terraform-provider-vsphereguestref"))
-        .filter((f) => fs.existsSync(f))
-    : [];
-  if (builds.length === 0) throw new Error("no reference provider built yet: run npm run bench:compare once");
-  return builds.sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
-}
 
 /** A TCP pass-through to the simulator that records when the first connection arrives. */
 async function proxyTo(port) {
@@ -198,12 +204,6 @@ async function once(subject, env, pid, proxy) {
   };
 }
 
-const median = (xs) => {
-  const s = [...xs].filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
-  if (s.length === 0) return Number.NaN;
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
 /**
  * What a sample's stack was doing. Named activities (compiling the bundle, the llhttp WebAssembly
  * module, the AutoMTLS certificate, the gRPC server's TLS context) win wherever they are on the
@@ -276,29 +276,17 @@ function summarizeProfile(file, marks) {
 }
 
 async function main() {
-  if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error(`--runs ${opts.runs}: give a whole number ≥ 1`);
-  const sim = await Simulator.start({});
+  const refExe = referenceProvider();
+  const lab = await startLab();
+  const { sim, client: api } = lab;
   const proxy = await proxyTo(Number(sim.server.split(":").pop()));
-  const vm = sim.describe().vms.find((v) => v.vm === "vm-1001");
-  const guest = { userName: vm.guest_user, password: vm.guest_password };
-  const api = new VCenterClient({
-    server: sim.server,
-    user: sim.user,
-    password: sim.password,
-    caFile: sim.caFile,
-  });
   const env = {
     PATH: process.env.PATH,
     HOME: os.tmpdir(),
-    VSPHERE_SERVER: `127.0.0.1:${proxy.port}`,
-    VSPHERE_USER: sim.user,
-    VSPHERE_PASSWORD: sim.password,
-    VSPHERE_CA_FILE: sim.caFile,
-    VSPHERE_GUEST_USER: guest.userName,
-    VSPHERE_GUEST_PASSWORD: guest.password,
+    ...vsphereEnv(lab, `127.0.0.1:${proxy.port}`),
   };
-  if (process.env.NODE_EXTRA_CA_CERTS && !opts["no-extra-ca"])
-    env.NODE_EXTRA_CA_CERTS = process.env.NODE_EXTRA_CA_CERTS;
+  if (opts["no-extra-ca"]) delete env.NODE_EXTRA_CA_CERTS;
+  const guest = lab.guest;
   const refType = parseCtyType(
     JSON.stringify([
       "object",
@@ -314,16 +302,9 @@ async function main() {
       },
     ]),
   );
-  const executable = path.join(root, "dist", "terraform-provider-vsphereguest");
-  if (opts.executable && !fs.existsSync(executable))
-    throw new Error(`${executable} is missing: run npm run package`);
   const ourCommand = opts.executable
-    ? [executable]
-    : [
-        process.execPath,
-        ...opts["node-flags"].split(" ").filter(Boolean),
-        path.join(root, "bin", "terraform-provider-vsphereguest"),
-      ];
+    ? [singleExecutable().path]
+    : [process.execPath, ...opts["node-flags"].split(" ").filter(Boolean), launcherBin];
   const wrap = opts.wrap.split(" ").filter(Boolean);
   const ours = {
     label: opts.executable ? "vsphereguest (single executable)" : "vsphereguest (node)",
@@ -335,7 +316,7 @@ async function main() {
   };
   const reference = {
     label: "Go reference",
-    command: referenceExecutable(),
+    command: refExe,
     args: [],
     dataSource: "vsphereguestref_process",
     providerConfig: encodeCty(parseCtyType(JSON.stringify(["object", {}])), {}),
@@ -375,10 +356,7 @@ async function main() {
       ["whole life of the process", "total"],
     ];
     console.log(
-      `provider phases, median of ${RUNS} runs each (alternating), load average ${os
-        .loadavg()
-        .map((l) => l.toFixed(1))
-        .join(" ")}; NODE_EXTRA_CA_CERTS ${env.NODE_EXTRA_CA_CERTS ? "set" : "unset"}` +
+      `provider phases, median of ${RUNS} runs each (alternating), load average ${loadAverage(1)}; NODE_EXTRA_CA_CERTS ${env.NODE_EXTRA_CA_CERTS ? "set" : "unset"}` +
         (opts["node-flags"] ? `; our node flags: ${opts["node-flags"]}` : ""),
     );
     console.log(`| phase | ${ours.label} | ${reference.label} |`);
@@ -406,7 +384,7 @@ async function main() {
           "--cpu-prof",
           "--cpu-prof-interval=100",
           ...opts["node-flags"].split(" ").filter(Boolean),
-          path.join(root, "bin", "terraform-provider-vsphereguest"),
+          launcherBin,
         ],
       };
       const summaries = [];
@@ -441,13 +419,9 @@ async function main() {
       }
     }
   } finally {
-    await api.close();
     proxy.close();
-    await sim.close();
+    await lab.close();
   }
 }
 
-main().catch((error) => {
-  console.error(error.stack ?? error.message);
-  process.exit(1);
-});
+runMain(SCRIPT, main);
