@@ -6,15 +6,17 @@
  * client certificate in the environment. We start a gRPC server on 127.0.0.1 (a random port),
  * require that exact client certificate when it is given, and print the handshake line
  * `1|6|tcp|127.0.0.1:PORT|grpc|CERT` as the first and only output on stdout. The host then calls
- * the provider RPCs and finally `plugin.GRPCController/Shutdown`, after which we exit.
+ * the provider RPCs and finally `plugin.GRPCController/Shutdown`, after which we exit. The gRPC
+ * server is our own unary-only one on `node:http2` (`unary-server.ts`); everything else go-plugin's
+ * host tries (GRPCBroker, GRPCStdio, health) answers UNIMPLEMENTED, which the hosts accept.
  */
 
 import { X509Certificate } from "node:crypto";
-import * as grpc from "@grpc/grpc-js";
 import { createLogger, type Logger } from "../log";
 import { certDerBase64NoPad, pluginServerCertificate } from "../tls/x509";
 import type { ProviderServer } from "./provider-server";
-import { controllerService, providerService } from "./provider-service";
+import { controllerService, methodsByPath, providerService } from "./provider-service";
+import { listenUnary, type UnaryServer, type UnaryServerTls } from "./unary-server";
 
 /** Name of the environment variable carrying go-plugin's magic cookie for Terraform providers. */
 export const MAGIC_COOKIE_KEY = "TF_PLUGIN_MAGIC_COOKIE";
@@ -103,12 +105,6 @@ export function offersProtocol6(versions: string | undefined): boolean {
   return versions.split(",").some((v) => Number(v.trim()) === PROTOCOL_VERSION);
 }
 
-function bindAsync(server: grpc.Server, address: string, creds: grpc.ServerCredentials): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.bindAsync(address, creds, (err, port) => (err ? reject(err) : resolve(port)));
-  });
-}
-
 /**
  * Serves `provider` to the host that started this process. Resolves once the handshake line has
  * been printed; resolves `undefined` (after calling `exit(1)`) when the process was not started
@@ -174,7 +170,7 @@ export async function serve(
   }
 
   let certField = "";
-  let creds: grpc.ServerCredentials;
+  let tls: UnaryServerTls | undefined;
   const clientCertPem = env.PLUGIN_CLIENT_CERT;
   if (clientCertPem) {
     try {
@@ -190,39 +186,43 @@ export async function serve(
     const cert = pluginServerCertificate();
     // Trust exactly the host's one-time certificate and require it: no other local process may
     // talk to the provider (it may hold credentials once configured).
-    creds = grpc.ServerCredentials.createSsl(
-      Buffer.from(clientCertPem),
-      [{ private_key: Buffer.from(cert.keyPem), cert_chain: Buffer.from(cert.certPem) }],
-      true,
-    );
+    tls = { keyPem: cert.keyPem, certPem: cert.certPem, clientCertPem };
     certField = certDerBase64NoPad(cert);
   } else {
     logger.warn("PLUGIN_CLIENT_CERT is not set: serving without TLS (TF_DISABLE_PLUGIN_TLS?)");
-    creds = grpc.ServerCredentials.createInsecure();
   }
 
-  const server = new grpc.Server({ "grpc.max_receive_message_length": 64 * 1024 * 1024 });
+  let server: UnaryServer | undefined;
   let shuttingDown = false;
   const shutdown = (): void => {
     if (shuttingDown) return;
     shuttingDown = true;
     stopTimers();
+    let exited = false;
+    const finish = (): void => {
+      if (exited) return;
+      exited = true;
+      clearTimeout(fallback);
+      exit(0);
+    };
     const fallback = setTimeout(() => {
       logger.warn("in-flight calls did not finish after Shutdown; exiting anyway");
-      server.forceShutdown();
-      exit(0);
+      server?.close();
+      finish();
     }, SHUTDOWN_GRACE_MS);
     fallback.unref();
-    // Release what the provider holds (sessions, connections) before the server goes away.
+    const started = Date.now();
+    // Release what the provider holds (sessions, connections) before the server goes away, then
+    // take no new calls and let the ones in flight finish within what is left of the grace period.
     Promise.resolve()
       .then(() => provider.close?.())
       .catch((err: unknown) => logger.warn("provider close failed", { error: String(err) }))
-      .finally(() =>
-        server.tryShutdown(() => {
-          clearTimeout(fallback);
-          exit(0);
-        }),
-      );
+      .then(() => server?.drain(Math.max(0, SHUTDOWN_GRACE_MS - (Date.now() - started))))
+      .then((finished) => {
+        if (finished === false && !exited)
+          logger.warn("in-flight calls did not finish after Shutdown; exiting anyway");
+        finish();
+      });
   };
 
   if (manageProcess) {
@@ -247,17 +247,15 @@ export async function serve(
     process.on("SIGTERM", onSigterm);
   }
 
-  const providerSvc = providerService(provider, {
-    logger,
-    getProviderSchemaOptional: options.getProviderSchemaOptional,
-  });
-  server.addService(providerSvc.definition, providerSvc.implementation);
-  const controller = controllerService(shutdown, logger);
-  server.addService(controller.definition, controller.implementation);
+  const methods = methodsByPath([
+    providerService(provider, { logger, getProviderSchemaOptional: options.getProviderSchemaOptional }),
+    controllerService(shutdown, logger),
+  ]);
 
   let port: number;
   try {
-    port = await bindAsync(server, "127.0.0.1:0", creds);
+    server = await listenUnary(methods, { tls, logger });
+    port = server.port;
   } catch (err) {
     logger.error("cannot start the gRPC server", { error: err });
     writeStderr(`${name}: cannot start the gRPC server: ${String(err)}\n`);
@@ -278,7 +276,7 @@ export async function serve(
     close: () => {
       shuttingDown = true;
       stopTimers();
-      server.forceShutdown();
+      server?.close();
     },
   };
 }
