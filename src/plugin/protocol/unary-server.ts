@@ -113,7 +113,7 @@ export async function listenUnary(
   const { logger } = options;
   const maxReceive = options.maxReceiveBytes ?? DEFAULT_MAX_RECEIVE_BYTES;
   const services = new Set([...methods.keys()].map((path) => path.split("/")[1]));
-  const { NGHTTP2_NO_ERROR, NGHTTP2_CANCEL } = http2.constants;
+  const { NGHTTP2_CANCEL } = http2.constants;
 
   // Large schemas and requests are buffered by the session while they are written and read;
   // nghttp2's default budget (10 MB) could refuse a legitimate 64 MiB request.
@@ -141,7 +141,9 @@ export async function listenUnary(
 
   server.on("session", (session: Http2.ServerHttp2Session) => {
     sessions.add(session);
-    session.on("error", (err: Error) => logger.debug("gRPC connection error", { error: String(err) }));
+    // Trace level: some hosts (OpenTofu 1.12) end the connection after Shutdown in a way nghttp2
+    // calls a protocol error; grpc-js met the same and said nothing, and nothing is lost.
+    session.on("error", (err: Error) => logger.trace("gRPC connection error", { error: String(err) }));
     session.once("close", () => {
       sessions.delete(session);
       checkIdle();
@@ -156,7 +158,6 @@ export async function listenUnary(
     logger.debug("refused a gRPC client that did not negotiate HTTP/2");
     socket.destroy();
   });
-  server.on("sessionError", (err: Error) => logger.debug("gRPC session error", { error: String(err) }));
 
   /** Answers with a status only (one HEADERS frame ending the stream), then stops reading. */
   const trailersOnly = (stream: Http2.ServerHttp2Stream, code: GrpcStatusCode, message: string): void => {
@@ -174,13 +175,14 @@ export async function listenUnary(
   };
 
   /**
-   * The answer is complete: if the client is still sending, tell it to stop without error
-   * (RST_STREAM NO_ERROR, sent after our last frame), and discard whatever still arrives.
+   * The answer is complete: discard whatever the client still sends. No RST_STREAM: gRPC clients
+   * end a call whose status arrived while they were still sending by themselves, while a reset
+   * from our side can overtake the status on the wire (grpc-go then reports "stream terminated
+   * by RST_STREAM with error code: NO_ERROR" instead of our status).
    */
   const stopReading = (stream: Http2.ServerHttp2Stream): void => {
     stream.removeAllListeners("data");
     stream.resume();
-    if (!stream.readableEnded) stream.close(NGHTTP2_NO_ERROR);
   };
 
   const httpError = (stream: Http2.ServerHttp2Stream, status: number, text: string): void => {
