@@ -159,17 +159,32 @@ export async function listenUnary(
     socket.destroy();
   });
 
+  /**
+   * Runs an answer; the stream can be reset by the client at any moment, and an answer that comes
+   * too late must neither throw out of a timer or promise callback (which would end the process)
+   * nor be retried.
+   */
+  const safely = (what: string, answer: () => void): void => {
+    try {
+      answer();
+    } catch (err) {
+      logger.debug("gRPC answer not sent", { what, error: String(err) });
+    }
+  };
+
   /** Answers with a status only (one HEADERS frame ending the stream), then stops reading. */
   const trailersOnly = (stream: Http2.ServerHttp2Stream, code: GrpcStatusCode, message: string): void => {
     if (stream.destroyed || stream.closed || stream.headersSent) return;
-    stream.respond(
-      {
-        ":status": 200,
-        "content-type": "application/grpc",
-        "grpc-status": String(code),
-        "grpc-message": encodeGrpcMessage(message),
-      },
-      { endStream: true },
+    safely("status", () =>
+      stream.respond(
+        {
+          ":status": 200,
+          "content-type": "application/grpc",
+          "grpc-status": String(code),
+          "grpc-message": encodeGrpcMessage(message),
+        },
+        { endStream: true },
+      ),
     );
     stopReading(stream);
   };
@@ -187,8 +202,10 @@ export async function listenUnary(
 
   const httpError = (stream: Http2.ServerHttp2Stream, status: number, text: string): void => {
     if (stream.destroyed || stream.closed || stream.headersSent) return;
-    stream.respond({ ":status": status, "content-type": "text/plain; charset=utf-8" });
-    stream.end(`${text}\n`);
+    safely("HTTP error", () => {
+      stream.respond({ ":status": status, "content-type": "text/plain; charset=utf-8" });
+      stream.end(`${text}\n`);
+    });
     stopReading(stream);
   };
 
@@ -196,10 +213,14 @@ export async function listenUnary(
     if (stream.destroyed || stream.closed || stream.headersSent) return;
     const prefix = Buffer.alloc(PREFIX_BYTES);
     prefix.writeUInt32BE(bytes.byteLength, 1);
-    stream.respond({ ":status": 200, "content-type": "application/grpc" }, { waitForTrailers: true });
-    stream.once("wantTrailers", () => stream.sendTrailers({ "grpc-status": String(GrpcStatus.OK) }));
-    stream.write(prefix);
-    stream.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    safely("response", () => {
+      stream.respond({ ":status": 200, "content-type": "application/grpc" }, { waitForTrailers: true });
+      stream.once("wantTrailers", () =>
+        safely("trailers", () => stream.sendTrailers({ "grpc-status": String(GrpcStatus.OK) })),
+      );
+      stream.write(prefix);
+      stream.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    });
   };
 
   const onStream = (stream: Http2.ServerHttp2Stream, headers: Http2.IncomingHttpHeaders): void => {
@@ -326,16 +347,18 @@ export async function listenUnary(
         return;
       }
       const request = message;
-      handler(request).then(
-        (bytes) => respond(stream, bytes),
-        (err: unknown) => {
-          if (err instanceof GrpcError) trailersOnly(stream, err.code, err.message);
-          else {
-            logger.debug("a unary handler threw", { path, error: String(err) });
-            trailersOnly(stream, GrpcStatus.INTERNAL, `${path} failed with an internal error`);
-          }
-        },
-      );
+      Promise.resolve()
+        .then(() => handler(request))
+        .then(
+          (bytes) => respond(stream, bytes),
+          (err: unknown) => {
+            if (err instanceof GrpcError) trailersOnly(stream, err.code, err.message);
+            else {
+              logger.debug("a unary handler threw", { path, error: String(err) });
+              trailersOnly(stream, GrpcStatus.INTERNAL, `${path} failed with an internal error`);
+            }
+          },
+        );
     });
   };
 

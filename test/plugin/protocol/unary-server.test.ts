@@ -152,6 +152,12 @@ describe("the unary gRPC server", () => {
         },
       ],
       [
+        "/test.Echo/SyncThrow",
+        (() => {
+          throw new Error("thrown before any promise");
+        }) as UnaryHandler,
+      ],
+      [
         "/test.Echo/Status",
         async () => {
           throw new GrpcError(GrpcStatus.INVALID_ARGUMENT, "bad 100% ünïcode\nsecond line");
@@ -372,6 +378,9 @@ describe("the unary gRPC server", () => {
     const thrown = await failingCall(client, "/test.Echo/Throw", Buffer.from("x"));
     expect(thrown.code).toBe(grpc.status.INTERNAL);
     expect(thrown.details).toBe("/test.Echo/Throw failed with an internal error");
+    const sync = await failingCall(client, "/test.Echo/SyncThrow", Buffer.from("x"));
+    expect(sync.code).toBe(grpc.status.INTERNAL);
+    expect(sync.details).toBe("/test.Echo/SyncThrow failed with an internal error");
     const status = await failingCall(client, "/test.Echo/Status", Buffer.from("x"));
     expect(status.code).toBe(grpc.status.INVALID_ARGUMENT);
     expect(status.details).toBe("bad 100% ünïcode\nsecond line");
