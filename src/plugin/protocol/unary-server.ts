@@ -250,6 +250,9 @@ export async function listenUnary(
     const handler = methods.get(path);
     if (!handler) {
       const [, service = "", method = ""] = path.split("/");
+      // Trace level: go-plugin's hosts try GRPCBroker/StartStream and GRPCStdio/StreamStdio on
+      // every connection, and that is normal.
+      logger.trace("unimplemented gRPC method called", { grpc_method: path });
       trailersOnly(
         stream,
         GrpcStatus.UNIMPLEMENTED,
