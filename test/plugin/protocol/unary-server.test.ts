@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as http2 from "node:http2";
 import * as path from "node:path";
+import * as tls from "node:tls";
 import * as grpc from "@grpc/grpc-js";
 import { createLogger } from "../../../src/plugin/log";
 import { encodeGrpcMessage, GrpcError, GrpcStatus } from "../../../src/plugin/protocol/grpc-status";
@@ -412,6 +413,34 @@ describe("the unary gRPC server", () => {
     }
     // The host's own certificate still works.
     expect((await call(grpcClient(), "/test.Echo/Echo", Buffer.from("host"))).toString()).toBe("echo:host");
+  });
+
+  test("refuses TLS below 1.2 and a TLS client that does not negotiate h2, even with the host's certificate", async () => {
+    const attempt = (options: tls.ConnectionOptions): Promise<string> =>
+      new Promise((resolve) => {
+        const socket = tls.connect({
+          host: "127.0.0.1",
+          port: server.port,
+          servername: "localhost",
+          ca: serverCert.certPem,
+          cert: hostCert.certPem,
+          key: hostCert.keyPem,
+          ...options,
+        });
+        let sawData = false;
+        socket.on("data", () => {
+          sawData = true;
+        });
+        socket.on("error", (err: NodeJS.ErrnoException) => resolve(`error ${err.code ?? err.message}`));
+        socket.on("close", () => resolve(sawData ? "closed after data" : "closed"));
+      });
+    expect(await attempt({ minVersion: "TLSv1", maxVersion: "TLSv1.1" })).toMatch(/^error /);
+    // Offering only HTTP/1.1 by ALPN: the handshake fails with TLS's no_application_protocol alert.
+    expect(await attempt({ ALPNProtocols: ["http/1.1"] })).toBe(
+      "error ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL",
+    );
+    // Offering no ALPN at all: TLS succeeds, and the server closes the connection at once.
+    expect(await attempt({})).toBe("closed");
   });
 
   test("a client that cancels (RST_STREAM) does not break the server; the late answer is dropped", async () => {
