@@ -7,8 +7,9 @@
  * require that exact client certificate when it is given, and print the handshake line
  * `1|6|tcp|127.0.0.1:PORT|grpc|CERT` as the first and only output on stdout. The host then calls
  * the provider RPCs and finally `plugin.GRPCController/Shutdown`, after which we exit. The gRPC
- * server is our own unary-only one on `node:http2` (`unary-server.ts`); everything else go-plugin's
- * host tries (GRPCBroker, GRPCStdio, health) answers UNIMPLEMENTED, which the hosts accept.
+ * server is our own unary-only one on `node:http2` (`unary-server.ts`); what else go-plugin's hosts
+ * call on connect (`plugin.GRPCBroker/StartStream`, `plugin.GRPCStdio/StreamStdio`) answers
+ * UNIMPLEMENTED, as it did with grpc-js, and the hosts carry on.
  */
 
 import { X509Certificate } from "node:crypto";
