@@ -224,6 +224,7 @@ export async function listenUnary(
   };
 
   const onStream = (stream: Http2.ServerHttp2Stream, headers: Http2.IncomingHttpHeaders): void => {
+    let timer: NodeJS.Timeout | undefined; // the grpc-timeout deadline, when one is set
     streams.add(stream);
     stream.once("close", () => {
       streams.delete(stream);
@@ -231,7 +232,6 @@ export async function listenUnary(
     });
     // A client that resets the stream (cancel) or drops the connection: nothing to answer.
     stream.on("error", (err: Error) => logger.debug("gRPC stream error", { error: String(err) }));
-    let timer: NodeJS.Timeout | undefined;
 
     const path = headers[":path"] ?? "";
     if (headers[":method"] !== "POST") {
