@@ -66,6 +66,12 @@ export interface ServeOptions {
   manageProcess?: boolean;
   /** @see ProviderServiceOptions.getProviderSchemaOptional @default true */
   getProviderSchemaOptional?: boolean;
+  /**
+   * Longest wait after Shutdown — for the provider's close (logout) and then for calls in flight —
+   * before exiting anyway, in milliseconds.
+   * @default 1000
+   */
+  shutdownGraceMs?: number;
 }
 
 /** A running provider server. */
@@ -82,7 +88,7 @@ export interface PluginServer {
   close(): void;
 }
 
-/** Longest wait for in-flight calls to finish after Shutdown before exiting anyway. */
+/** Longest wait for the provider's close and in-flight calls after Shutdown before exiting anyway. */
 const SHUTDOWN_GRACE_MS = 1000;
 /**
  * After SIGTERM, how long the host has to call Shutdown (it usually does within milliseconds,
@@ -199,6 +205,7 @@ export async function serve(
     if (shuttingDown) return;
     shuttingDown = true;
     stopTimers();
+    const graceMs = options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS;
     let exited = false;
     const finish = (): void => {
       if (exited) return;
@@ -210,7 +217,7 @@ export async function serve(
       logger.warn("in-flight calls did not finish after Shutdown; exiting anyway");
       server?.close();
       finish();
-    }, SHUTDOWN_GRACE_MS);
+    }, graceMs);
     fallback.unref();
     const started = Date.now();
     // Release what the provider holds (sessions, connections) before the server goes away, then
@@ -218,7 +225,7 @@ export async function serve(
     Promise.resolve()
       .then(() => provider.close?.())
       .catch((err: unknown) => logger.warn("provider close failed", { error: String(err) }))
-      .then(() => server?.drain(Math.max(0, SHUTDOWN_GRACE_MS - (Date.now() - started))))
+      .then(() => server?.drain(Math.max(0, graceMs - (Date.now() - started))))
       .then((finished) => {
         if (finished === false && !exited)
           logger.warn("in-flight calls did not finish after Shutdown; exiting anyway");

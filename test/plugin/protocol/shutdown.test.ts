@@ -70,6 +70,8 @@ describe("Shutdown with a call in flight", () => {
         exited(code);
       },
       logger: createLogger({ level: "off" }),
+      // Generous, so that a loaded machine cannot turn the drain into the grace period's exit.
+      shutdownGraceMs: 60_000,
     });
     const handshake = parseHandshake(stdout.trimEnd());
     const dial = (): grpc.Client => {
@@ -102,5 +104,68 @@ describe("Shutdown with a call in flight", () => {
     expect(answer.diagnostics).toEqual([]);
     expect(await exitCode).toBe(0);
     expect(events).toEqual(["read started", "provider closed", "read answered", "exit 0"]);
+  });
+});
+
+describe("Shutdown with a call that never finishes", () => {
+  test("exits 0 after the grace period anyway, and says so in the log", async () => {
+    const hostCert = pluginServerCertificate();
+    const lines: string[] = [];
+    let readStarted: () => void = () => {};
+    const started = new Promise<void>((resolve) => {
+      readStarted = resolve;
+    });
+    let exited: (code: number) => void = () => {};
+    const exitCode = new Promise<number>((resolve) => {
+      exited = resolve;
+    });
+    let stdout = "";
+    const server = await serve(
+      {
+        getProviderSchema: () => ({
+          provider: { version: 0, block: { attributes: [], blockTypes: [] } },
+          dataSources: {},
+        }),
+        configureProvider: () => ({ diagnostics: [] }),
+        readDataSource: () => {
+          readStarted();
+          return new Promise(() => {}); // never answers
+        },
+      },
+      {
+        env: { TF_PLUGIN_MAGIC_COOKIE: MAGIC_COOKIE_VALUE, PLUGIN_CLIENT_CERT: hostCert.certPem },
+        writeStdout: (text) => {
+          stdout += text;
+        },
+        exit: (code) => exited(code),
+        logger: createLogger({ level: "warn", write: (line) => lines.push(line) }),
+        shutdownGraceMs: 100,
+      },
+    );
+    const handshake = parseHandshake(stdout.trimEnd());
+    const host = connect(handshake.address, {
+      kind: "mtls",
+      serverCertPem: handshake.certPem!,
+      clientCert: hostCert,
+    });
+    try {
+      const read = call(
+        host,
+        "/tfplugin6.Provider/ReadDataSource",
+        tfplugin6.ReadDataSource.Request.encode({ typeName: "test_stuck" }).finish(),
+        30_000,
+      ).catch((err: grpc.ServiceError) => err);
+      await started;
+      await call(host, "/plugin.GRPCController/Shutdown", plugin.Empty.encode({}).finish());
+      expect(await exitCode).toBe(0);
+      expect(lines.map((line) => JSON.parse(line)["@message"])).toEqual([
+        "in-flight calls did not finish after Shutdown; exiting anyway",
+      ]);
+      // The stuck call is cut off, not answered.
+      expect(await read).not.toBeInstanceOf(Buffer);
+    } finally {
+      host.close();
+      server?.close();
+    }
   });
 });
