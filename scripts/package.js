@@ -120,7 +120,6 @@ function bundle(outfile) {
     minifySyntax: true,
     legalComments: "none",
     alias: {
-      "@grpc/proto-loader": path.join(__dirname, "sea", "proto-loader-stub.js"),
       undici: path.join(__dirname, "bundle", "undici-subset.js"),
     },
     outfile,

@@ -224,6 +224,7 @@ function classify(stack) {
     if (name === "pluginServerCertificate") return "AutoMTLS certificate (key + DER)";
     if (name === "createSecureContext") return "TLS context (Node's root store on first use)";
     if (name === "bindPort") return "gRPC server: bind";
+    if (name === "listenUnary") return "gRPC server: listen (unary server)";
   }
   for (let i = stack.length - 1; i >= 0; i--) {
     const name = names[i];

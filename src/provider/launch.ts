@@ -3,7 +3,7 @@
  * (`lib/provider/main.bundle.js`, made by `npm run build`) with a V8 code cache beside it.
  *
  * Every tofu/terraform command starts the provider several times, and most of a cold start is
- * V8 compiling JavaScript (grpc-js alone is ~300 kB). Node 20 has no built-in compile cache, so
+ * V8 compiling JavaScript (the bundle is ~0.8 MB). Node 20 has no built-in compile cache, so
  * we keep our own: after the first start the compiled code of everything the start-up ran is
  * saved to `<bundle>.cache`, and later starts deserialize it instead of compiling again.
  *

@@ -3,24 +3,26 @@
  * hosts call) and go-plugin's `plugin.GRPCController`.
  *
  * Each RPC method reads the same: decode the request (from-proto) → call the provider → encode
- * the response (to-proto). Requests and responses cross grpc-js as raw bytes, so decoding and
- * encoding failures are ours to report like any other exception: as a gRPC INTERNAL error with a
- * message, logged at error level. Diagnostics are the user's channel and are never thrown.
+ * the response (to-proto). Requests and responses cross the server (`unary-server.ts`) as raw
+ * bytes, so decoding and encoding failures are ours to report like any other exception: as a gRPC
+ * INTERNAL error with a message, logged at error level. Diagnostics are the user's channel and are
+ * never thrown.
  */
 
-import * as grpc from "@grpc/grpc-js";
 import type { Logger } from "../log";
 import * as fromProto from "./from-proto";
+import { GrpcError, GrpcStatus } from "./grpc-status";
 import { noManagedResources, type ProviderServer } from "./provider-server";
 import * as toProto from "./to-proto";
 import type { GetProviderSchemaResponse, ProviderSchema, ServerCapabilities } from "./types";
+import type { UnaryHandler } from "./unary-server";
 
-/** A grpc-js service: its definition and the handlers by method name. */
-export interface GrpcService {
-  /** Paths and (pass-through) serializers of the methods. */
-  definition: grpc.ServiceDefinition;
-  /** The handler of each method. */
-  implementation: grpc.UntypedServiceImplementation;
+/** A gRPC service of unary methods: its full name and the handler of each method, by method name. */
+export interface UnaryService {
+  /** The service's full name, e.g. `tfplugin6.Provider`. */
+  name: string;
+  /** The handler of each method, by method name. */
+  methods: Record<string, UnaryHandler>;
 }
 
 /** Options of {@link providerService}. */
@@ -40,14 +42,17 @@ interface UnaryRpc<Req> {
   handle(req: Req): Promise<Uint8Array>;
 }
 
-const identity = (bytes: Buffer): Buffer => bytes;
-
-function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-}
-
 function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/** The handlers of `services` by path (`/<service>/<method>`), as the unary server takes them. */
+export function methodsByPath(services: readonly UnaryService[]): Map<string, UnaryHandler> {
+  const out = new Map<string, UnaryHandler>();
+  for (const service of services)
+    for (const [method, handler] of Object.entries(service.methods))
+      out.set(`/${service.name}/${method}`, handler);
+  return out;
 }
 
 /** Builds a service whose unary methods take and return raw protobuf bytes. */
@@ -55,46 +60,29 @@ function unaryService(
   serviceName: string,
   rpcs: Record<string, UnaryRpc<unknown>>,
   logger: Logger,
-): GrpcService {
-  const definition: Record<string, grpc.MethodDefinition<Buffer, Buffer>> = {};
-  const implementation: grpc.UntypedServiceImplementation = {};
+): UnaryService {
+  const methods: Record<string, UnaryHandler> = {};
   for (const [method, rpc] of Object.entries(rpcs)) {
-    const path = `/${serviceName}/${method}`;
-    definition[method] = {
-      path,
-      requestStream: false,
-      responseStream: false,
-      requestSerialize: identity,
-      requestDeserialize: identity,
-      responseSerialize: identity,
-      responseDeserialize: identity,
-      originalName: method,
-    };
-    implementation[method] = (
-      call: grpc.ServerUnaryCall<Buffer, Buffer>,
-      callback: grpc.sendUnaryData<Buffer>,
-    ): void => {
+    methods[method] = async (request: Buffer): Promise<Uint8Array> => {
       const started = Date.now();
       if (logger.enabled("debug")) logger.debug("received RPC", { tf_rpc: method });
-      (async () => rpc.handle(rpc.decode(call.request)))().then(
-        (bytes) => {
-          if (logger.enabled("debug"))
-            logger.debug("served RPC", { tf_rpc: method, duration_ms: Date.now() - started });
-          callback(null, asBuffer(bytes));
-        },
-        (err: unknown) => {
-          const details = logger.redact(`${method}: ${errorMessage(err)}`);
-          logger.error("RPC failed with an exception", {
-            tf_rpc: method,
-            error: err,
-            stack: err instanceof Error ? err.stack : undefined,
-          });
-          callback({ code: grpc.status.INTERNAL, details });
-        },
-      );
+      try {
+        const bytes = await rpc.handle(rpc.decode(request));
+        if (logger.enabled("debug"))
+          logger.debug("served RPC", { tf_rpc: method, duration_ms: Date.now() - started });
+        return bytes;
+      } catch (err) {
+        const details = logger.redact(`${method}: ${errorMessage(err)}`);
+        logger.error("RPC failed with an exception", {
+          tf_rpc: method,
+          error: err,
+          stack: err instanceof Error ? err.stack : undefined,
+        });
+        throw new GrpcError(GrpcStatus.INTERNAL, details);
+      }
     };
   }
-  return { definition, implementation };
+  return { name: serviceName, methods };
 }
 
 function rpc<Req>(
@@ -109,7 +97,7 @@ function rpc<Req>(
  * implement answer with an error diagnostic (never UNIMPLEMENTED, which OpenTofu 1.6 turns into a
  * hard error); GetResourceIdentitySchemas and GetFunctions answer empty.
  */
-export function providerService(provider: ProviderServer, options: ProviderServiceOptions): GrpcService {
+export function providerService(provider: ProviderServer, options: ProviderServiceOptions): UnaryService {
   const capabilities: ServerCapabilities = {
     planDestroy: false,
     getProviderSchemaOptional: options.getProviderSchemaOptional ?? true,
@@ -247,7 +235,7 @@ export function providerService(provider: ProviderServer, options: ProviderServi
  * go-plugin's `plugin.GRPCController` service: `Shutdown` answers, then calls `onShutdown` once the
  * answer has been handed to the transport.
  */
-export function controllerService(onShutdown: () => void, logger: Logger): GrpcService {
+export function controllerService(onShutdown: () => void, logger: Logger): UnaryService {
   return unaryService(
     "plugin.GRPCController",
     {

@@ -6,15 +6,18 @@
  * client certificate in the environment. We start a gRPC server on 127.0.0.1 (a random port),
  * require that exact client certificate when it is given, and print the handshake line
  * `1|6|tcp|127.0.0.1:PORT|grpc|CERT` as the first and only output on stdout. The host then calls
- * the provider RPCs and finally `plugin.GRPCController/Shutdown`, after which we exit.
+ * the provider RPCs and finally `plugin.GRPCController/Shutdown`, after which we exit. The gRPC
+ * server is our own unary-only one on `node:http2` (`unary-server.ts`); what else go-plugin's hosts
+ * call on connect (`plugin.GRPCBroker/StartStream`, `plugin.GRPCStdio/StreamStdio`) answers
+ * UNIMPLEMENTED, as it did with grpc-js, and the hosts carry on.
  */
 
 import { X509Certificate } from "node:crypto";
-import * as grpc from "@grpc/grpc-js";
 import { createLogger, type Logger } from "../log";
 import { certDerBase64NoPad, pluginServerCertificate } from "../tls/x509";
 import type { ProviderServer } from "./provider-server";
-import { controllerService, providerService } from "./provider-service";
+import { controllerService, methodsByPath, providerService } from "./provider-service";
+import { listenUnary, type UnaryServer, type UnaryServerTls } from "./unary-server";
 
 /** Name of the environment variable carrying go-plugin's magic cookie for Terraform providers. */
 export const MAGIC_COOKIE_KEY = "TF_PLUGIN_MAGIC_COOKIE";
@@ -63,6 +66,12 @@ export interface ServeOptions {
   manageProcess?: boolean;
   /** @see ProviderServiceOptions.getProviderSchemaOptional @default true */
   getProviderSchemaOptional?: boolean;
+  /**
+   * Longest wait after Shutdown — for the provider's close (logout) and then for calls in flight —
+   * before exiting anyway, in milliseconds.
+   * @default 1000
+   */
+  shutdownGraceMs?: number;
 }
 
 /** A running provider server. */
@@ -79,7 +88,7 @@ export interface PluginServer {
   close(): void;
 }
 
-/** Longest wait for in-flight calls to finish after Shutdown before exiting anyway. */
+/** Longest wait for the provider's close and in-flight calls after Shutdown before exiting anyway. */
 const SHUTDOWN_GRACE_MS = 1000;
 /**
  * After SIGTERM, how long the host has to call Shutdown (it usually does within milliseconds,
@@ -101,12 +110,6 @@ export function handshakeLine(address: string, certBase64NoPad: string): string 
 export function offersProtocol6(versions: string | undefined): boolean {
   if (versions === undefined || versions.trim() === "") return true;
   return versions.split(",").some((v) => Number(v.trim()) === PROTOCOL_VERSION);
-}
-
-function bindAsync(server: grpc.Server, address: string, creds: grpc.ServerCredentials): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.bindAsync(address, creds, (err, port) => (err ? reject(err) : resolve(port)));
-  });
 }
 
 /**
@@ -174,7 +177,7 @@ export async function serve(
   }
 
   let certField = "";
-  let creds: grpc.ServerCredentials;
+  let tls: UnaryServerTls | undefined;
   const clientCertPem = env.PLUGIN_CLIENT_CERT;
   if (clientCertPem) {
     try {
@@ -190,39 +193,44 @@ export async function serve(
     const cert = pluginServerCertificate();
     // Trust exactly the host's one-time certificate and require it: no other local process may
     // talk to the provider (it may hold credentials once configured).
-    creds = grpc.ServerCredentials.createSsl(
-      Buffer.from(clientCertPem),
-      [{ private_key: Buffer.from(cert.keyPem), cert_chain: Buffer.from(cert.certPem) }],
-      true,
-    );
+    tls = { keyPem: cert.keyPem, certPem: cert.certPem, clientCertPem };
     certField = certDerBase64NoPad(cert);
   } else {
     logger.warn("PLUGIN_CLIENT_CERT is not set: serving without TLS (TF_DISABLE_PLUGIN_TLS?)");
-    creds = grpc.ServerCredentials.createInsecure();
   }
 
-  const server = new grpc.Server({ "grpc.max_receive_message_length": 64 * 1024 * 1024 });
+  let server: UnaryServer | undefined;
   let shuttingDown = false;
   const shutdown = (): void => {
     if (shuttingDown) return;
     shuttingDown = true;
     stopTimers();
+    const graceMs = options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS;
+    let exited = false;
+    const finish = (): void => {
+      if (exited) return;
+      exited = true;
+      clearTimeout(fallback);
+      exit(0);
+    };
     const fallback = setTimeout(() => {
       logger.warn("in-flight calls did not finish after Shutdown; exiting anyway");
-      server.forceShutdown();
-      exit(0);
-    }, SHUTDOWN_GRACE_MS);
+      server?.close();
+      finish();
+    }, graceMs);
     fallback.unref();
-    // Release what the provider holds (sessions, connections) before the server goes away.
+    const started = Date.now();
+    // Release what the provider holds (sessions, connections) before the server goes away, then
+    // take no new calls and let the ones in flight finish within what is left of the grace period.
     Promise.resolve()
       .then(() => provider.close?.())
       .catch((err: unknown) => logger.warn("provider close failed", { error: String(err) }))
-      .finally(() =>
-        server.tryShutdown(() => {
-          clearTimeout(fallback);
-          exit(0);
-        }),
-      );
+      .then(() => server?.drain(Math.max(0, graceMs - (Date.now() - started))))
+      .then((finished) => {
+        if (finished === false && !exited)
+          logger.warn("in-flight calls did not finish after Shutdown; exiting anyway");
+        finish();
+      });
   };
 
   if (manageProcess) {
@@ -247,17 +255,15 @@ export async function serve(
     process.on("SIGTERM", onSigterm);
   }
 
-  const providerSvc = providerService(provider, {
-    logger,
-    getProviderSchemaOptional: options.getProviderSchemaOptional,
-  });
-  server.addService(providerSvc.definition, providerSvc.implementation);
-  const controller = controllerService(shutdown, logger);
-  server.addService(controller.definition, controller.implementation);
+  const methods = methodsByPath([
+    providerService(provider, { logger, getProviderSchemaOptional: options.getProviderSchemaOptional }),
+    controllerService(shutdown, logger),
+  ]);
 
   let port: number;
   try {
-    port = await bindAsync(server, "127.0.0.1:0", creds);
+    server = await listenUnary(methods, { tls, logger });
+    port = server.port;
   } catch (err) {
     logger.error("cannot start the gRPC server", { error: err });
     writeStderr(`${name}: cannot start the gRPC server: ${String(err)}\n`);
@@ -278,7 +284,7 @@ export async function serve(
     close: () => {
       shuttingDown = true;
       stopTimers();
-      server.forceShutdown();
+      server?.close();
     },
   };
 }
