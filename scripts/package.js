@@ -3,7 +3,7 @@
  * `npm run package`: builds the provider as one self-contained executable with Node.js single
  * executable applications (SEA), so the machine that runs it needs no Node.js and no npm package.
  *
- *   1. esbuild bundles lib/provider/main.js with everything it needs (grpc-js, the part of undici
+ *   1. esbuild bundles lib/provider/main.js with everything it needs (the part of undici
  *      the client uses: scripts/bundle/undici-subset.js, our code) into dist/sea/provider.js; the
  *      bundle may require Node's built-in modules and nothing else.
  *   2. `<node> --experimental-sea-config sea-config.json` turns it into a preparation blob, with a
