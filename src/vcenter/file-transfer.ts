@@ -20,7 +20,7 @@ import {
   TransportError,
   type VsphereGuestError,
 } from "./errors";
-import { discard, headerValue, isTlsErrorCode } from "./transport";
+import { classifyFailure, discard, headerValue } from "./transport";
 
 /** How transfers connect. */
 export interface FileTransferOptions {
@@ -234,49 +234,49 @@ export class FileTransfers {
     direction: "download" | "upload",
     signal: AbortSignal | undefined,
   ): VsphereGuestError {
-    const err = error as { code?: string; name?: string; message?: string; cause?: { code?: string } };
     const what = `the ${direction} of ${quote(target.path)} in VM ${target.vm}`;
-    if (signal?.aborted || err.name === "AbortError" || err.code === "UND_ERR_ABORTED") {
-      return new AbortedError(what, error);
+    const failure = classifyFailure(error, signal);
+    switch (failure.kind) {
+      case "aborted":
+        return new AbortedError(what, error);
+      case "closed":
+        return new AbortedError(`${what} (the client was closed)`, error);
+      case "connect-timeout":
+        return new RequestTimeoutError(
+          "connect",
+          this.options.connectTimeoutMs,
+          `${what}: could not connect to the ESXi host ${url.host} within ${formatMs(this.options.connectTimeoutMs)}`,
+          error,
+        );
+      case "headers-timeout":
+      case "body-timeout":
+        return new RequestTimeoutError(
+          failure.kind === "headers-timeout" ? "headers" : "body",
+          this.options.requestTimeoutMs,
+          `${what}: the ESXi host ${url.host} did not answer within ${formatMs(this.options.requestTimeoutMs)}`,
+          error,
+        );
+      case "tls":
+        return new TlsError(
+          `${what}: the TLS certificate of the ESXi host ${url.host} (transfers go to the host running the VM, not to vCenter) could not be verified (${failure.code}: ${failure.message})`,
+          failure.code,
+          error,
+        );
+      case "content-length":
+        return new TransferError(
+          `${what}: the local data did not have the size announced to the guest`,
+          target,
+          "do not change the local file while it uploads",
+          error,
+        );
+      default:
+        return new TransportError(
+          `${what}: the connection to the ESXi host ${url.host} failed (${failure.detail})`,
+          failure.code,
+          error,
+          "the ESXi host running the VM must be reachable from here on the port of the transfer URL (usually 443)",
+        );
     }
-    const code = err.code ?? err.cause?.code;
-    if (code === "UND_ERR_CONNECT_TIMEOUT") {
-      return new RequestTimeoutError(
-        "connect",
-        this.options.connectTimeoutMs,
-        `${what}: could not connect to the ESXi host ${url.host} within ${formatMs(this.options.connectTimeoutMs)}`,
-        error,
-      );
-    }
-    if (code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT") {
-      return new RequestTimeoutError(
-        code === "UND_ERR_HEADERS_TIMEOUT" ? "headers" : "body",
-        this.options.requestTimeoutMs,
-        `${what}: the ESXi host ${url.host} did not answer within ${formatMs(this.options.requestTimeoutMs)}`,
-        error,
-      );
-    }
-    if (code !== undefined && isTlsErrorCode(code)) {
-      return new TlsError(
-        `${what}: the TLS certificate of the ESXi host ${url.host} (transfers go to the host running the VM, not to vCenter) could not be verified (${code}: ${err.message ?? ""})`,
-        code,
-        error,
-      );
-    }
-    if (code === "UND_ERR_REQ_CONTENT_LENGTH_MISMATCH") {
-      return new TransferError(
-        `${what}: the local data did not have the size announced to the guest`,
-        target,
-        "do not change the local file while it uploads",
-        error,
-      );
-    }
-    return new TransportError(
-      `${what}: the connection to the ESXi host ${url.host} failed (${code ?? err.name ?? "error"}: ${err.message ?? String(error)})`,
-      code,
-      error,
-      "the ESXi host running the VM must be reachable from here on the port of the transfer URL (usually 443)",
-    );
   }
 }
 

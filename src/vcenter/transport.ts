@@ -145,70 +145,111 @@ export class Transport {
 
   private mapError(error: unknown, request: TransportRequest): VsphereGuestError {
     const server = this.options.address.display;
-    const err = error as { code?: string; name?: string; message?: string; cause?: { code?: string } };
-    if (request.signal?.aborted || err.name === "AbortError" || err.code === "UND_ERR_ABORTED") {
-      return new AbortedError(`${request.method} ${request.path.split("?")[0]}`, error);
+    const failure = classifyFailure(error, request.signal);
+    const what = `${request.method} ${request.path.split("?")[0]}`;
+    switch (failure.kind) {
+      case "aborted":
+        return new AbortedError(what, error);
+      case "closed":
+        return new AbortedError(`${what} (the client was closed)`, error);
+      case "connect-timeout":
+        return new RequestTimeoutError(
+          "connect",
+          this.options.connectTimeoutMs,
+          `could not connect to ${server} within ${formatMs(this.options.connectTimeoutMs)}`,
+          error,
+        );
+      case "headers-timeout":
+      case "body-timeout":
+        return new RequestTimeoutError(
+          failure.kind === "headers-timeout" ? "headers" : "body",
+          this.options.requestTimeoutMs,
+          `vCenter at ${server} did not answer within ${formatMs(this.options.requestTimeoutMs)}`,
+          error,
+        );
+      case "tls":
+        return new TlsError(
+          `the TLS certificate of ${server} could not be verified (${failure.code}: ${failure.message})`,
+          failure.code,
+          error,
+        );
+      case "reset":
+        return new TransportError(
+          `the connection to ${server} was reset (${failure.code})`,
+          failure.code,
+          error,
+          "retry; if it keeps happening, check proxies and load balancers in the way",
+        );
+      case "refused":
+        return new TransportError(
+          `nothing accepts connections at ${server} (ECONNREFUSED)`,
+          failure.code,
+          error,
+          "check the server address and port",
+        );
+      case "dns":
+        return new TransportError(
+          `the host name of ${server} does not resolve (${failure.code})`,
+          failure.code,
+          error,
+          "check the server name and DNS",
+        );
+      default:
+        return new TransportError(`the request to ${server} failed (${failure.detail})`, failure.code, error);
     }
-    const code = err.code ?? err.cause?.code;
-    if (code === "UND_ERR_DESTROYED" || code === "UND_ERR_CLOSED") {
-      return new AbortedError(
-        `${request.method} ${request.path.split("?")[0]} (the client was closed)`,
-        error,
-      );
-    }
-    if (code === "UND_ERR_CONNECT_TIMEOUT") {
-      return new RequestTimeoutError(
-        "connect",
-        this.options.connectTimeoutMs,
-        `could not connect to ${server} within ${formatMs(this.options.connectTimeoutMs)}`,
-        error,
-      );
-    }
-    if (code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT") {
-      return new RequestTimeoutError(
-        code === "UND_ERR_HEADERS_TIMEOUT" ? "headers" : "body",
-        this.options.requestTimeoutMs,
-        `vCenter at ${server} did not answer within ${formatMs(this.options.requestTimeoutMs)}`,
-        error,
-      );
-    }
-    if (code !== undefined && isTlsErrorCode(code)) {
-      return new TlsError(
-        `the TLS certificate of ${server} could not be verified (${code}: ${err.message ?? ""})`,
-        code,
-        error,
-      );
-    }
-    if (code !== undefined && CONNECTION_RESET_CODES.has(code)) {
-      return new TransportError(
-        `the connection to ${server} was reset (${code})`,
-        code,
-        error,
-        "retry; if it keeps happening, check proxies and load balancers in the way",
-      );
-    }
-    if (code === "ECONNREFUSED") {
-      return new TransportError(
-        `nothing accepts connections at ${server} (ECONNREFUSED)`,
-        code,
-        error,
-        "check the server address and port",
-      );
-    }
-    if (code === "ENOTFOUND" || code === "EAI_AGAIN") {
-      return new TransportError(
-        `the host name of ${server} does not resolve (${code})`,
-        code,
-        error,
-        "check the server name and DNS",
-      );
-    }
-    return new TransportError(
-      `the request to ${server} failed (${code ?? err.name ?? "error"}: ${err.message ?? String(error)})`,
-      code,
-      error,
-    );
   }
+}
+
+/** What kind of low-level failure an undici or socket error is. */
+export type FailureKind =
+  | "aborted"
+  | "closed"
+  | "connect-timeout"
+  | "headers-timeout"
+  | "body-timeout"
+  | "tls"
+  | "reset"
+  | "refused"
+  | "dns"
+  | "content-length"
+  | "other";
+
+/** A low-level failure, classified once for every connection the client makes (vCenter, ESXi). */
+export interface Failure {
+  kind: FailureKind;
+  /** The error's code (or its cause's), e.g. `ECONNRESET`, `UND_ERR_CONNECT_TIMEOUT`. */
+  code: string | undefined;
+  /** The error's own message. */
+  message: string;
+  /** `CODE: message`, for the catch-all messages. */
+  detail: string;
+}
+
+const FAILURE_KIND_OF_CODE: Record<string, FailureKind> = {
+  UND_ERR_DESTROYED: "closed",
+  UND_ERR_CLOSED: "closed",
+  UND_ERR_CONNECT_TIMEOUT: "connect-timeout",
+  UND_ERR_HEADERS_TIMEOUT: "headers-timeout",
+  UND_ERR_BODY_TIMEOUT: "body-timeout",
+  UND_ERR_REQ_CONTENT_LENGTH_MISMATCH: "content-length",
+  ECONNREFUSED: "refused",
+  ENOTFOUND: "dns",
+  EAI_AGAIN: "dns",
+};
+
+/** Classifies what undici (or the socket under it) threw; `signal` is the request's own. */
+export function classifyFailure(error: unknown, signal?: AbortSignal): Failure {
+  const err = error as { code?: string; name?: string; message?: string; cause?: { code?: string } };
+  const code = err.code ?? err.cause?.code;
+  const message = err.message ?? String(error);
+  const detail = `${code ?? err.name ?? "error"}: ${message}`;
+  let kind: FailureKind;
+  if (signal?.aborted || err.name === "AbortError" || err.code === "UND_ERR_ABORTED") kind = "aborted";
+  else if (code === undefined) kind = "other";
+  else if (isTlsErrorCode(code)) kind = "tls";
+  else if (CONNECTION_RESET_CODES.has(code)) kind = "reset";
+  else kind = FAILURE_KIND_OF_CODE[code] ?? "other";
+  return { kind, code, message: err.message ?? "", detail };
 }
 
 /** Whether a connection error code means the peer's certificate could not be verified. */

@@ -20,6 +20,7 @@ import {
   VsphereGuestError,
   WaitTimeoutError,
 } from "../../src/vcenter";
+import { FileTransfers } from "../../src/vcenter/file-transfer";
 import { eventually, withSimulator } from "../helpers/with-simulator";
 
 const APP = "vm-1001";
@@ -297,6 +298,32 @@ describe("transfer URLs", () => {
       const second = await fetchText(sim, url);
       expect(second.status).toBe(404);
       expect(second.text).toMatch(/already used/);
+    }));
+
+  it("after the transfers were closed, a transfer is an AbortedError saying so", () =>
+    withClient(async (sim, client) => {
+      const path = join(scratch(sim), "closed");
+      writeFileSync(path, "data");
+      const transfers = new FileTransfers({
+        ca: sim.caPem,
+        allowUnverifiedSsl: false,
+        connectTimeoutMs: 5000,
+        requestTimeoutMs: 5000,
+        userAgent: "test",
+      });
+      const target = { vm: APP, path };
+      const limit = { maxBytes: 1024, onLimit: "error" as const };
+      const first = await transfers.read(
+        await client.createDownloadUrl(APP, guestOf(sim), path),
+        target,
+        limit,
+      );
+      expect(first.data.toString()).toBe("data");
+      await transfers.close();
+      const url = await client.createDownloadUrl(APP, guestOf(sim), path);
+      const err = await caught(transfers.read(url, target, limit));
+      expect(err).toBeInstanceOf(AbortedError);
+      expect(err.message).toMatch(/the download of .*closed.* in VM vm-1001 \(the client was closed\)/);
     }));
 
   it("replace the * host by the server called", () =>
