@@ -91,6 +91,12 @@ export interface RunCapturedOptions {
   env?: Record<string, string>;
   /** The guest OS family, when known; otherwise it is read with `GET .../guest/identity`. */
   family?: GuestOsFamily;
+  /**
+   * Send stdout and stderr to the guest's null device instead of capturing them: no temporary
+   * directory, nothing downloaded, and `stdout`/`stderr` come back empty. The command line is
+   * wrapped the same way, so it means the same thing either way. @default false
+   */
+  discardOutput?: boolean;
   /** Cancels the run: the guest process is terminated and the temporary files are deleted. */
   signal?: AbortSignal;
 }

@@ -10,6 +10,7 @@ import type { VCenterClient } from "./client";
 import type { GuestCredentials } from "./credentials";
 import { GuestFileNotFoundError, InvalidArgumentError } from "./errors";
 import {
+  type CaptureFiles,
   cmdEscape,
   type GuestCommand,
   guestJoin,
@@ -76,59 +77,31 @@ export async function runCaptured(
   posixCommandLine(command); // the emptiness checks, before any call
   const { signal } = options;
   const family = await familyOf(client, vm, options);
+  if (options.discardOutput === true) {
+    return runWithOutput(client, vm, credentials, command, options, {
+      family,
+      timeoutMs,
+      files: nullDevices(family),
+    });
+  }
   const directory = await client.createTemporaryDirectory(
     vm,
     credentials,
     { prefix: "vsphere-guest-run-" },
     signal,
   );
+  const files = { stdout: guestJoin(directory, "stdout"), stderr: guestJoin(directory, "stderr") };
   const warnings: string[] = [];
   try {
-    const files = { stdout: guestJoin(directory, "stdout"), stderr: guestJoin(directory, "stderr") };
-    const spec = {
-      ...wrapForFamily(family, command, files),
-      ...(options.cwd !== undefined ? { workingDirectory: options.cwd } : {}),
-      ...(options.env !== undefined ? { environmentVariables: options.env } : {}),
-    };
-    const pid: Pid = await client.createProcess(vm, credentials, spec, signal);
-    let info: Awaited<ReturnType<VCenterClient["waitForExit"]>>;
-    try {
-      // Captured commands are mostly short: poll sooner than a plain wait (20 ms, doubling to the
-      // same 1 s cap), so a quick command is not held up by a fixed 100 ms first pause.
-      info = await client.waitForExit(vm, pid, credentials, { timeoutMs, signal, initialDelayMs: 20 });
-    } catch (error) {
-      // Timed out, cancelled, or no longer readable: the command must not outlive the caller's
-      // interest in it (a process that already ended is left alone by the guest).
-      await bestEffort(`terminating process ${String(pid)} in VM ${vm}`, (s) =>
-        client.deleteProcess(vm, pid, credentials, s),
-      );
-      throw error;
-    }
-    const read = async (path: string): Promise<{ data: Buffer; truncated: boolean }> => {
-      try {
-        return await client.downloadFile(vm, credentials, path, {
-          maxBytes: maxOutputBytes,
-          onLimit: "truncate",
-          signal,
-        });
-      } catch (error) {
-        // A shell that failed before its redirection leaves no file: no output.
-        if (error instanceof GuestFileNotFoundError) return { data: Buffer.alloc(0), truncated: false };
-        throw error;
-      }
-    };
-    const [stdout, stderr] = await Promise.all([read(files.stdout), read(files.stderr)]);
-    return {
-      pid,
-      exitCode: info.exitCode ?? null,
-      stdout: decoder.decode(stdout.data),
-      stderr: decoder.decode(stderr.data),
-      raw: { stdout: stdout.data, stderr: stderr.data },
-      truncated: stdout.truncated || stderr.truncated,
-      started: info.started,
-      finished: info.finished ?? info.started,
-      warnings,
-    };
+    return await runWithOutput(
+      client,
+      vm,
+      credentials,
+      command,
+      options,
+      { family, timeoutMs, files },
+      { maxOutputBytes, warnings },
+    );
   } finally {
     warnings.push(
       ...(await bestEffort(`deleting the temporary directory ${quote(directory)} in VM ${vm}`, (s) =>
@@ -136,6 +109,74 @@ export async function runCaptured(
       )),
     );
   }
+}
+
+/** The null device of a guest family, as both output files of a run whose output is discarded. */
+function nullDevices(family: GuestOsFamily): CaptureFiles {
+  const device = family === "WINDOWS" ? "NUL" : "/dev/null";
+  return { stdout: device, stderr: device };
+}
+
+/**
+ * Runs the command wrapped for `family`, waits for its exit (terminating it on timeout or
+ * cancellation), and — with `capture` — downloads what it wrote to `files`. `capture.warnings` is the list the caller's
+ * clean-up adds to, returned in the result.
+ */
+async function runWithOutput(
+  client: VCenterClient,
+  vm: string,
+  credentials: GuestCredentials,
+  command: GuestCommand,
+  options: RunCapturedOptions,
+  { family, timeoutMs, files }: { family: GuestOsFamily; timeoutMs: number; files: CaptureFiles },
+  capture?: { maxOutputBytes: number; warnings: string[] },
+): Promise<CapturedResult> {
+  const { signal } = options;
+  const spec = {
+    ...wrapForFamily(family, command, files),
+    ...(options.cwd !== undefined ? { workingDirectory: options.cwd } : {}),
+    ...(options.env !== undefined ? { environmentVariables: options.env } : {}),
+  };
+  const pid: Pid = await client.createProcess(vm, credentials, spec, signal);
+  let info: Awaited<ReturnType<VCenterClient["waitForExit"]>>;
+  try {
+    // Captured commands are mostly short: poll sooner than a plain wait (20 ms, doubling to the
+    // same 1 s cap), so a quick command is not held up by a fixed 100 ms first pause.
+    info = await client.waitForExit(vm, pid, credentials, { timeoutMs, signal, initialDelayMs: 20 });
+  } catch (error) {
+    // Timed out, cancelled, or no longer readable: the command must not outlive the caller's
+    // interest in it (a process that already ended is left alone by the guest).
+    await bestEffort(`terminating process ${String(pid)} in VM ${vm}`, (s) =>
+      client.deleteProcess(vm, pid, credentials, s),
+    );
+    throw error;
+  }
+  const read = async (path: string): Promise<{ data: Buffer; truncated: boolean }> => {
+    if (capture === undefined) return { data: Buffer.alloc(0), truncated: false };
+    try {
+      return await client.downloadFile(vm, credentials, path, {
+        maxBytes: capture.maxOutputBytes,
+        onLimit: "truncate",
+        signal,
+      });
+    } catch (error) {
+      // A shell that failed before its redirection leaves no file: no output.
+      if (error instanceof GuestFileNotFoundError) return { data: Buffer.alloc(0), truncated: false };
+      throw error;
+    }
+  };
+  const [stdout, stderr] = await Promise.all([read(files.stdout), read(files.stderr)]);
+  return {
+    pid,
+    exitCode: info.exitCode ?? null,
+    stdout: decoder.decode(stdout.data),
+    stderr: decoder.decode(stderr.data),
+    raw: { stdout: stdout.data, stderr: stderr.data },
+    truncated: stdout.truncated || stderr.truncated,
+    started: info.started,
+    finished: info.finished ?? info.started,
+    warnings: capture?.warnings ?? [],
+  };
 }
 
 /** See `VCenterClient.runScript`. */

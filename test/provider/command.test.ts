@@ -187,6 +187,27 @@ describe("vsphereguest_command over the provider's RPCs", () => {
       }
     }));
 
+  it("with capture_output = false, records no output and makes no temporary files in the guest", () =>
+    withSimulator(async (sim) => {
+      const provider = await configured(sim);
+      try {
+        sim.counters.reset();
+        const { applied, state } = await createRun(provider, {
+          vm: "vm-1001",
+          path: "/bin/sh",
+          arguments: ["-c", "echo out; echo err >&2; exit 0"],
+          capture_output: false,
+        });
+        expect(applied.diagnostics).toEqual([]);
+        expect(state).toMatchObject({ exit_code: 0, stdout: null, stderr: null, output_truncated: false });
+        expect(sim.counters.requests["processes.create"]).toBe(1);
+        expect(sim.counters.requests["directories.createTemporary"]).toBe(0);
+        expect(sim.counters.requests["transfers.create"]).toBe(0);
+      } finally {
+        await provider.close();
+      }
+    }));
+
   it("returns the state and an error with the stderr tail for a disallowed exit code", () =>
     withSimulator(async (sim) => {
       const provider = await configured(sim);

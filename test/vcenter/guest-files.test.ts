@@ -459,6 +459,25 @@ describe("TLS of the ESXi host", () => {
 });
 
 describe("runCaptured", () => {
+  it("with discardOutput, runs the same command line with its output sent to /dev/null: no temporary files, no transfers", () =>
+    withClient(async (sim, client) => {
+      const marker = join(scratch(sim), "ran");
+      sim.counters.reset();
+      const result = await client.runCaptured(
+        APP,
+        guestOf(sim),
+        `echo out; echo err >&2; echo done > ${marker}; exit 3`,
+        { discardOutput: true },
+      );
+      expect(result).toMatchObject({ exitCode: 3, stdout: "", stderr: "", truncated: false, warnings: [] });
+      expect(readFileSync(marker, "utf8")).toBe("done\n");
+      expect(sim.counters.requests["processes.create"]).toBe(1);
+      expect(sim.counters.requests["directories.createTemporary"]).toBe(0);
+      expect(sim.counters.requests["transfers.create"]).toBe(0);
+      expect(sim.counters.requests["directories.delete"]).toBe(0);
+      expect(leftovers(sim)).toEqual([]);
+    }));
+
   it("captures stdout and stderr separately, with the exit code, and leaves nothing behind", () =>
     withClient(async (sim, client) => {
       const result = await client.runCaptured(APP, guestOf(sim), "echo out; echo err >&2; exit 4");

@@ -116,7 +116,7 @@ export const COMMAND_SCHEMA = {
       type: "bool",
       optional: true,
       description:
-        "Record stdout and stderr. Defaults to `true`. With `false`, `stdout` and `stderr` are null (the output is still redirected to a temporary file in the guest, and deleted).",
+        "Record stdout and stderr. Defaults to `true`. With `false`, `stdout` and `stderr` are null and the command's output goes to the guest's null device (`/dev/null`, `NUL`): no temporary files in the guest.",
     },
     max_output_bytes: {
       type: "number",

@@ -146,7 +146,8 @@ export const commandResource = defineResource({
       const credentials = credentialsOf(config, ctx);
       const options = {
         timeoutMs: durationMs(config.timeout, DEFAULT_COMMAND_TIMEOUT),
-        maxOutputBytes: capture ? Number(config.max_output_bytes ?? DEFAULT_COMMAND_MAX_OUTPUT_BYTES) : 0,
+        maxOutputBytes: Number(config.max_output_bytes ?? DEFAULT_COMMAND_MAX_OUTPUT_BYTES),
+        discardOutput: !capture,
         ...(config.working_directory !== null ? { cwd: config.working_directory } : {}),
         ...(config.environment !== null ? { env: config.environment } : {}),
         signal,

@@ -69,7 +69,7 @@ export interface CommandConfig extends cdktf.TerraformMetaArguments {
   */
   readonly allowedExitCodes?: number[];
   /**
-  * Record stdout and stderr. Defaults to `true`. With `false`, `stdout` and `stderr` are null (the output is still redirected to a temporary file in the guest, and deleted).
+  * Record stdout and stderr. Defaults to `true`. With `false`, `stdout` and `stderr` are null and the command's output goes to the guest's null device (`/dev/null`, `NUL`): no temporary files in the guest.
   *
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/vsphere-guest/vsphereguest/latest/docs/resources/command#capture_output Command#capture_output}
   */
