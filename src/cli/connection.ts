@@ -5,8 +5,9 @@
 
 import { parseBoolText } from "../util/bool";
 import { quote } from "../util/quote";
-import type { VCenterClientOptions } from "../vcenter/client";
+import type { VCenterClient, VCenterClientOptions } from "../vcenter/client";
 import type { GuestCredentials } from "../vcenter/credentials";
+import { vmLengthProblem } from "../vcenter/paths";
 import { UsageError } from "./errors";
 
 /** Flags shared by every command that talks to vCenter (for `util.parseArgs`). */
@@ -98,4 +99,31 @@ export function guestCredentialsFrom(values: FlagValues, env: NodeJS.ProcessEnv)
         : pick(values, "guest-saml-token", env, "VSPHERE_GUEST_SAML_TOKEN"),
     interactiveSession: values.interactive === true,
   };
+}
+
+/** The VM a command is about: its managed object id (`--vm`) or its exact name (`--vm-name`). */
+export type VmSelection = { readonly id: string } | { readonly name: string };
+
+/**
+ * Reads `--vm` / `--vm-name`: exactly one, of a length a VM id or name can have. Checked before any
+ * request, so a mistake is a usage error (exit 2).
+ */
+export function vmSelectionFrom(values: FlagValues, command: string): VmSelection {
+  const id = values.vm as string | undefined;
+  const name = values["vm-name"] as string | undefined;
+  if ((id === undefined) === (name === undefined)) {
+    throw new UsageError("give exactly one of --vm (managed object id, like vm-42) or --vm-name", command);
+  }
+  const tooLong = id !== undefined ? vmLengthProblem(id, "--vm") : vmLengthProblem(name!, "--vm-name");
+  if (tooLong !== undefined) throw new UsageError(tooLong, command);
+  return id !== undefined ? { id } : { name: name! };
+}
+
+/** The managed object id of the selected VM, looking a name up in vCenter. */
+export async function resolveVm(
+  client: VCenterClient,
+  selection: VmSelection,
+  signal?: AbortSignal,
+): Promise<string> {
+  return "id" in selection ? selection.id : client.findVmByName(selection.name, signal);
 }

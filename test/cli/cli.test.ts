@@ -162,6 +162,14 @@ describe("vsphere-guest process", () => {
     [["process", "get", "--vm", "v".repeat(300), "--pid", "1"], 2, "--vm is 300 characters long"],
     [["process", "list", "--vm-name", "n".repeat(300)], 2, "--vm-name is 300 characters long"],
     [
+      ["process", "run", "--capture", "--vm", "v".repeat(300), "--", "/bin/true"],
+      2,
+      "--vm is 300 characters long",
+    ],
+    [["file", "rm", "--vm-name", "n".repeat(300), "/tmp/x"], 2, "--vm-name is 300 characters long"],
+    [["file", "download", "--pid", "1", "/tmp/x"], 2, "--pid"],
+    [["file", "download", "/tmp/x", "-"], 2, "exactly one of --vm"],
+    [
       ["process", "list", "--vm", "vm-1001", "--interactive"],
       1,
       "is not logged in to the desktop of vm-1001",

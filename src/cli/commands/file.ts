@@ -6,7 +6,13 @@ import { basename, dirname, join } from "node:path";
 import { parseByteSize } from "../../util/byte-size";
 import { quote } from "../../util/quote";
 import { VCenterClient } from "../../vcenter/client";
-import { CONNECTION_HELP, clientOptionsFrom, guestCredentialsFrom } from "../connection";
+import {
+  CONNECTION_HELP,
+  clientOptionsFrom,
+  guestCredentialsFrom,
+  resolveVm,
+  vmSelectionFrom,
+} from "../connection";
 import { UsageError } from "../errors";
 import { type CommandSpec, commandHelp, type OptionSpec, parseCommandLine, subcommandHelp } from "../options";
 import type { CommandIo } from "./io";
@@ -97,15 +103,11 @@ export async function fileCommand(argv: string[], io: CommandIo): Promise<number
     if ("error" in size) throw new UsageError(`--max-bytes ${size.error}`, command);
     maxBytes = size.bytes;
   }
-  const vmFlag = values.vm as string | undefined;
-  const vmName = values["vm-name"] as string | undefined;
-  if ((vmFlag === undefined) === (vmName === undefined)) {
-    throw new UsageError("give exactly one of --vm (managed object id, like vm-42) or --vm-name", command);
-  }
+  const selection = vmSelectionFrom(values, command);
   const client = new VCenterClient(clientOptionsFrom(values, io.env, command));
   const credentials = guestCredentialsFrom(values, io.env);
   try {
-    const vm = vmFlag ?? (await client.findVmByName(vmName!, io.signal));
+    const vm = await resolveVm(client, selection, io.signal);
     if (sub === "rm") {
       const path = positionals[0]!;
       if (values.recursive === true) {

@@ -11,7 +11,13 @@ import { WaitTimeoutError } from "../../vcenter/errors";
 import type { GuestCommand } from "../../vcenter/guest-command";
 import type { CapturedResult } from "../../vcenter/guest-file-types";
 import { DEFAULT_MAX_OUTPUT_BYTES } from "../../vcenter/run-captured";
-import { clientOptionsFrom, type FlagValues, guestCredentialsFrom } from "../connection";
+import {
+  clientOptionsFrom,
+  type FlagValues,
+  guestCredentialsFrom,
+  resolveVm,
+  vmSelectionFrom,
+} from "../connection";
 import { UsageError } from "../errors";
 import type { CommandIo } from "./io";
 import { envFrom, exitStatus, timeoutFrom } from "./process-spec";
@@ -71,15 +77,11 @@ export async function runCapturedCommand(
       );
     });
   }
-  const vmFlag = values.vm as string | undefined;
-  const vmName = values["vm-name"] as string | undefined;
-  if ((vmFlag === undefined) === (vmName === undefined)) {
-    throw new UsageError("give exactly one of --vm (managed object id, like vm-42) or --vm-name", COMMAND);
-  }
+  const selection = vmSelectionFrom(values, COMMAND);
   const client = new VCenterClient(clientOptionsFrom(values, io.env, COMMAND));
   const credentials = guestCredentialsFrom(values, io.env);
   try {
-    const vm = vmFlag ?? (await client.findVmByName(vmName!, io.signal));
+    const vm = await resolveVm(client, selection, io.signal);
     const options = {
       timeoutMs,
       maxOutputBytes,

@@ -5,9 +5,16 @@ import { shellJoin } from "../../util/shell-quote";
 import { VCenterClient } from "../../vcenter/client";
 import type { GuestCredentials } from "../../vcenter/credentials";
 import { formatMs, WaitTimeoutError } from "../../vcenter/errors";
-import { type Pid, vmLengthProblem } from "../../vcenter/paths";
+import type { Pid } from "../../vcenter/paths";
 import type { ProcessInfo } from "../../vcenter/types";
-import { CONNECTION_HELP, clientOptionsFrom, type FlagValues, guestCredentialsFrom } from "../connection";
+import {
+  CONNECTION_HELP,
+  clientOptionsFrom,
+  type FlagValues,
+  guestCredentialsFrom,
+  resolveVm,
+  vmSelectionFrom,
+} from "../connection";
 import { UsageError } from "../errors";
 import { commandHelp, parseCommandLine, subcommandHelp } from "../options";
 import { infoToWire, summaryToWire, toJson } from "../output";
@@ -47,18 +54,11 @@ export async function processCommand(argv: string[], io: CommandIo): Promise<num
   if (!starts && parsed.positionals.length > 0) {
     throw new UsageError(`unexpected argument ${quote(parsed.positionals[0])}`, command);
   }
-  const vmFlag = values.vm as string | undefined;
-  const vmName = values["vm-name"] as string | undefined;
-  if ((vmFlag === undefined) === (vmName === undefined)) {
-    throw new UsageError("give exactly one of --vm (managed object id, like vm-42) or --vm-name", command);
-  }
-  const tooLong =
-    vmFlag !== undefined ? vmLengthProblem(vmFlag, "--vm") : vmLengthProblem(vmName!, "--vm-name");
-  if (tooLong !== undefined) throw new UsageError(tooLong, command);
+  const selection = vmSelectionFrom(values, command);
   const client = new VCenterClient(clientOptionsFrom(values, io.env, command));
   const credentials = guestCredentialsFrom(values, io.env);
   try {
-    const vm = vmFlag ?? (await client.findVmByName(vmName!, io.signal));
+    const vm = await resolveVm(client, selection, io.signal);
     switch (sub) {
       case "get":
         io.stdout.write(
