@@ -117,11 +117,15 @@ describe("guest identity", () => {
       { inventory: inventoryWith({ guest_os_family: "WINDOWS" }) },
     ));
 
-  it("is 503 while Tools is not running", () =>
+  it("is 503 while Tools is not running and 400 while the VM is off, saying what to do like every guest call", () =>
     withClient(async (_sim, client) => {
-      const error = await caught(client.guestIdentity("vm-1003"));
-      expect(error).toBeInstanceOf(ApiError);
-      expect((error as ApiError).errorType).toBe("SERVICE_UNAVAILABLE");
+      const tools = await caught(client.guestIdentity("vm-1003"));
+      expect(tools).toBeInstanceOf(ApiError);
+      expect((tools as ApiError).errorType).toBe("SERVICE_UNAVAILABLE");
+      expect(tools.message).toContain("wait for it to start and retry");
+      const off = await caught(client.guestIdentity("vm-1002"));
+      expect((off as ApiError).errorType).toBe("NOT_ALLOWED_IN_CURRENT_STATE");
+      expect(off.message).toContain("power it on first");
     }));
 
   it.each([

@@ -236,6 +236,20 @@ export function prepareGuestBodyCall<T>(
 
 /** The checks after the body's: powered on (400) → Tools (503) → guest credentials (401) → interactive (400). */
 function checkGuestState(vm: VirtualMachine, credentials: WireCredentials): string {
+  checkGuestRunning(vm);
+  const user = authenticate(vm, credentials);
+  if (credentials.interactive_session && !vm.isInteractive(user)) {
+    throw new ApiError(
+      "NOT_ALLOWED_IN_CURRENT_STATE",
+      `no interactive session for user ${quote(user)} in ${vm.id}; send interactive_session: false`,
+      { id: "simulator.guest.no_interactive_session", args: [user, vm.id] },
+    );
+  }
+  return user;
+}
+
+/** What every guest call needs first: the VM powered on (else 400), then Tools running (else 503). */
+export function checkGuestRunning(vm: VirtualMachine): void {
   if (vm.power !== "POWERED_ON") {
     throw new ApiError(
       "NOT_ALLOWED_IN_CURRENT_STATE",
@@ -250,13 +264,4 @@ function checkGuestState(vm: VirtualMachine, credentials: WireCredentials): stri
       { id: "simulator.guest.tools_not_running", args: [vm.id] },
     );
   }
-  const user = authenticate(vm, credentials);
-  if (credentials.interactive_session && !vm.isInteractive(user)) {
-    throw new ApiError(
-      "NOT_ALLOWED_IN_CURRENT_STATE",
-      `no interactive session for user ${quote(user)} in ${vm.id}; send interactive_session: false`,
-      { id: "simulator.guest.no_interactive_session", args: [user, vm.id] },
-    );
-  }
-  return user;
 }

@@ -4,8 +4,8 @@
 import type { GuestOsFamily } from "../../vcenter/guest-file-types";
 import type { WireGuestIdentity } from "../../vcenter/guest-file-wire";
 import type { Handler } from "../context";
-import { ApiError, jsonReply } from "../responses";
-import { findVm } from "./guest-call";
+import { jsonReply } from "../responses";
+import { checkGuestRunning, findVm } from "./guest-call";
 
 /** The guest OS id and full name reported for each family. */
 const OS_OF_FAMILY: Record<GuestOsFamily, { name: string; fullName: string }> = {
@@ -23,19 +23,7 @@ const OS_OF_FAMILY: Record<GuestOsFamily, { name: string; fullName: string }> = 
  */
 export const getGuestIdentity: Handler = ({ state, match }) => {
   const vm = findVm(state, match.vm!);
-  if (vm.power !== "POWERED_ON") {
-    throw new ApiError(
-      "NOT_ALLOWED_IN_CURRENT_STATE",
-      `virtual machine ${vm.id} is not running (power state ${vm.power})`,
-      { id: "simulator.guest.vm_not_running", args: [vm.id, vm.power] },
-    );
-  }
-  if (!vm.tools) {
-    throw new ApiError("SERVICE_UNAVAILABLE", `VMware Tools is not running in the guest of ${vm.id}`, {
-      id: "simulator.guest.tools_not_running",
-      args: [vm.id],
-    });
-  }
+  checkGuestRunning(vm);
   const family = vm.config.guest_os_family ?? "LINUX";
   const os = OS_OF_FAMILY[family];
   const identity: WireGuestIdentity = {
