@@ -122,6 +122,36 @@ export function parseCommandLine(spec: CommandSpec, name: string, argv: string[]
   return parseOptions(`${spec.name} ${name}`, spec.subcommands[name]!, argv, spec);
 }
 
+/** A subcommand's command line, read by {@link readSubcommand}. */
+export interface SubcommandLine extends ParsedCommandLine {
+  /** The subcommand's name, e.g. `get`. */
+  sub: string;
+  /** The command as a user types it, e.g. `process get`, for messages. */
+  command: string;
+}
+
+/**
+ * Reads `<spec.name> <sub> [options]`: the subcommand and its options, or the help to print
+ * instead — the command's (exit 2 when no subcommand was given, 0 when help was asked for) or the
+ * subcommand's (`--help`, exit 0). An unknown subcommand is a usage error.
+ */
+export function readSubcommand(
+  spec: CommandSpec,
+  argv: string[],
+  help: string,
+): SubcommandLine | { help: string; exitCode: number } {
+  const sub = argv[0];
+  if (sub === undefined || sub === "--help" || sub === "-h" || sub === "help") {
+    return { help, exitCode: sub === undefined ? 2 : 0 };
+  }
+  if (!Object.hasOwn(spec.subcommands, sub)) {
+    throw new UsageError(`unknown command '${spec.name} ${sub}'`, spec.name);
+  }
+  const parsed = parseCommandLine(spec, sub, argv.slice(1));
+  if (parsed.values.help) return { help: subcommandHelp(spec, sub), exitCode: 0 };
+  return { ...parsed, sub, command: `${spec.name} ${sub}` };
+}
+
 /**
  * Parses the options of one table (`command` names it in messages); with `family`, an option of a
  * sibling subcommand is named as belonging there.

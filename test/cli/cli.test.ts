@@ -157,6 +157,8 @@ describe("vsphere-guest process", () => {
     [["process", "get", "--vm", "vm-1001"], 2, "--pid is required"],
     [["process", "get", "--pid", "1"], 2, "exactly one of --vm"],
     [["process", "frobnicate"], 2, "unknown command 'process frobnicate'"],
+    [["process", "toString"], 2, "unknown command 'process toString'"],
+    [["file", "constructor"], 2, "unknown command 'file constructor'"],
     [["process", "start", "--vm", "vm-1001"], 2, "give the program to start"],
     [["process", "get", "--vm", "vm-1001", "--pid", "1", "--bogus"], 2, "--bogus"],
     [["process", "get", "--vm", "v".repeat(300), "--pid", "1"], 2, "--vm is 300 characters long"],

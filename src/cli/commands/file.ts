@@ -14,7 +14,7 @@ import {
   vmSelectionFrom,
 } from "../connection";
 import { UsageError } from "../errors";
-import { type CommandSpec, commandHelp, type OptionSpec, parseCommandLine, subcommandHelp } from "../options";
+import { type CommandSpec, commandHelp, type OptionSpec, readSubcommand } from "../options";
 import type { CommandIo } from "./io";
 
 const VM = {
@@ -73,20 +73,12 @@ export const FILE_HELP = commandHelp(FILE_SPEC, CONNECTION_HELP);
 
 /** Runs `vsphere-guest file ...`; returns the exit code. */
 export async function fileCommand(argv: string[], io: CommandIo): Promise<number> {
-  const sub = argv[0];
-  if (sub === undefined || sub === "--help" || sub === "-h" || sub === "help") {
-    io.stdout.write(`${FILE_HELP}\n`);
-    return sub === undefined ? 2 : 0;
+  const line = readSubcommand(FILE_SPEC, argv, FILE_HELP);
+  if ("help" in line) {
+    io.stdout.write(`${line.help}\n`);
+    return line.exitCode;
   }
-  if (!(sub in FILE_SPEC.subcommands)) throw new UsageError(`unknown command 'file ${sub}'`, "file");
-  const command = `file ${sub}`;
-  const parsed = parseCommandLine(FILE_SPEC, sub, argv.slice(1));
-  const values = parsed.values;
-  if (values.help) {
-    io.stdout.write(`${subcommandHelp(FILE_SPEC, sub)}\n`);
-    return 0;
-  }
-  const positionals = parsed.positionals;
+  const { sub, command, values, positionals } = line;
   const wanted = sub === "upload" ? [2, 2] : sub === "download" ? [1, 2] : [1, 1];
   if (positionals.length < wanted[0]! || positionals.length > wanted[1]!) {
     throw new UsageError(

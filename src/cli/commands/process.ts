@@ -16,7 +16,7 @@ import {
   vmSelectionFrom,
 } from "../connection";
 import { UsageError } from "../errors";
-import { commandHelp, parseCommandLine, subcommandHelp } from "../options";
+import { commandHelp, readSubcommand } from "../options";
 import { infoToWire, summaryToWire, toJson } from "../output";
 import { createProgress } from "../progress";
 import type { CommandIo } from "./io";
@@ -30,29 +30,22 @@ export const PROCESS_HELP = commandHelp(PROCESS_SPEC, CONNECTION_HELP);
 
 /** Runs `vsphere-guest process ...`; returns the exit code. */
 export async function processCommand(argv: string[], io: CommandIo): Promise<number> {
-  const sub = argv[0];
-  if (sub === undefined || sub === "--help" || sub === "-h" || sub === "help") {
-    io.stdout.write(`${PROCESS_HELP}\n`);
-    return sub === undefined ? 2 : 0;
+  const line = readSubcommand(PROCESS_SPEC, argv, PROCESS_HELP);
+  if ("help" in line) {
+    io.stdout.write(`${line.help}\n`);
+    return line.exitCode;
   }
-  if (!(sub in PROCESS_SPEC.subcommands)) throw new UsageError(`unknown command 'process ${sub}'`, "process");
-  const command = `process ${sub}`;
-  const parsed = parseCommandLine(PROCESS_SPEC, sub, argv.slice(1));
-  const values = parsed.values;
-  if (values.help) {
-    io.stdout.write(`${subcommandHelp(PROCESS_SPEC, sub)}\n`);
-    return 0;
-  }
+  const { sub, command, values, positionals } = line;
   if (CAPTURE_FLAGS.some((flag) => values[flag] !== undefined)) {
-    return (await import("./process-capture")).runCapturedCommand(values, parsed.positionals, io);
+    return (await import("./process-capture")).runCapturedCommand(values, positionals, io);
   }
   const needsPid = sub === "get" || sub === "wait" || sub === "kill";
   const starts = sub === "start" || sub === "run";
   const pid = needsPid ? requirePid(values.pid, command) : undefined;
   const timeoutMs = timeoutFrom(values.timeout, command);
-  const spec = starts ? specFrom(values, parsed.positionals, command) : undefined;
-  if (!starts && parsed.positionals.length > 0) {
-    throw new UsageError(`unexpected argument ${quote(parsed.positionals[0])}`, command);
+  const spec = starts ? specFrom(values, positionals, command) : undefined;
+  if (!starts && positionals.length > 0) {
+    throw new UsageError(`unexpected argument ${quote(positionals[0])}`, command);
   }
   const selection = vmSelectionFrom(values, command);
   const client = new VCenterClient(clientOptionsFrom(values, io.env, command));

@@ -6,7 +6,7 @@ import { join, resolve } from "node:path";
 import { packageVersion } from "../../util/package-version";
 import { quote } from "../../util/quote";
 import { UsageError } from "../errors";
-import { type CommandSpec, commandHelp, parseCommandLine, subcommandHelp } from "../options";
+import { type CommandSpec, commandHelp, readSubcommand } from "../options";
 import type { CommandIo } from "./io";
 
 const PACKAGE_ROOT = join(__dirname, "..", "..", "..");
@@ -165,18 +165,12 @@ function readExecutableFile(path: string): Buffer {
 
 /** Runs `vsphere-guest provider ...`. */
 export async function providerCommand(argv: string[], io: CommandIo): Promise<number> {
-  const sub = argv[0];
-  if (sub === undefined || sub === "--help" || sub === "-h" || sub === "help") {
-    io.stdout.write(`${PROVIDER_HELP}\n`);
-    return sub === undefined ? 2 : 0;
+  const line = readSubcommand(PROVIDER_SPEC, argv, PROVIDER_HELP);
+  if ("help" in line) {
+    io.stdout.write(`${line.help}\n`);
+    return line.exitCode;
   }
-  if (!(sub in PROVIDER_SPEC.subcommands))
-    throw new UsageError(`unknown command 'provider ${sub}'`, "provider");
-  const { values, positionals } = parseCommandLine(PROVIDER_SPEC, sub, argv.slice(1));
-  if (values.help) {
-    io.stdout.write(`${subcommandHelp(PROVIDER_SPEC, sub)}\n`);
-    return 0;
-  }
+  const { sub, values, positionals } = line;
   if (positionals.length > 0)
     throw new UsageError(`unexpected argument ${quote(positionals[0])}`, `provider ${sub}`);
   const dirFlag = typeof values.dir === "string" ? values.dir : undefined;
