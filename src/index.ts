@@ -3,7 +3,4 @@
  * The CLI and the provider executable do not load it (so they never load cdktf).
  */
 export * from "./constructs";
-// Both export a `GuestCommand`: the main entry's is the construct; the client's command type
-// (a string or an argv) stays available from `vsphere-guest/vcenter`.
-export { GuestCommand } from "./constructs";
 export * from "./vcenter";

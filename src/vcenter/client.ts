@@ -28,7 +28,7 @@ import {
 } from "./errors";
 
 import { FileTransfers } from "./file-transfer";
-import type { GuestCommand } from "./guest-command";
+import type { GuestCommandLine } from "./guest-command";
 import { parseFileInfo, parseGuestIdentity, parseGuestPath, parseTransferUrl } from "./guest-file-responses";
 import type {
   CapturedResult,
@@ -656,7 +656,7 @@ export class VCenterClient {
   async runCaptured(
     vm: string,
     credentials: GuestCredentials,
-    command: GuestCommand,
+    command: GuestCommandLine,
     options: RunCapturedOptions = {},
   ): Promise<CapturedResult> {
     return runCaptured(this, vm, credentials, command, options);

@@ -15,7 +15,7 @@ export const POSIX_SHELL = "/bin/sh";
 export const WINDOWS_SHELL = "C:\\Windows\\System32\\cmd.exe";
 
 /** A command: one command line in the guest shell's own syntax, or a program and its arguments (argv). */
-export type GuestCommand = string | readonly string[];
+export type GuestCommandLine = string | readonly string[];
 
 /** Quotes one word for a POSIX shell (single quotes; plain words as they are). */
 export function posixQuote(word: string): string {
@@ -58,7 +58,7 @@ export function cmdEscape(text: string): string {
   return text.replace(CMD_METACHARACTERS, "^$&");
 }
 
-function checkCommand(command: GuestCommand): void {
+function checkCommand(command: GuestCommandLine): void {
   const empty =
     typeof command === "string" ? command.trim() === "" : command.length === 0 || command[0] === "";
   if (empty) {
@@ -77,7 +77,7 @@ function checkCommand(command: GuestCommand): void {
 /**
  * The command line a POSIX shell runs: a string as it is, argv quoted word by word.
  */
-export function posixCommandLine(command: GuestCommand): string {
+export function posixCommandLine(command: GuestCommandLine): string {
   checkCommand(command);
   return typeof command === "string" ? command : command.map(posixQuote).join(" ");
 }
@@ -86,7 +86,7 @@ export function posixCommandLine(command: GuestCommand): string {
  * The command line cmd.exe runs: a string as it is (cmd syntax, written by the caller); argv
  * quoted for CommandLineToArgvW and then escaped for cmd, so no argument is ever interpreted by cmd.
  */
-export function windowsCommandLine(command: GuestCommand): string {
+export function windowsCommandLine(command: GuestCommandLine): string {
   checkCommand(command);
   if (typeof command === "string") return command;
   const [program, ...args] = command;
@@ -107,7 +107,7 @@ export interface CaptureFiles {
  * The `exec` redirects the whole script, so `a; b` and pipelines are captured entirely; the exit
  * code is the command line's.
  */
-export function wrapPosix(command: GuestCommand, files: CaptureFiles): ProcessSpec {
+export function wrapPosix(command: GuestCommandLine, files: CaptureFiles): ProcessSpec {
   const line = posixCommandLine(command);
   const script = `exec >${posixQuote(files.stdout)} 2>${posixQuote(files.stderr)} </dev/null\n${line}`;
   return { path: POSIX_SHELL, arguments: `-c ${posixQuote(script)}` };
@@ -119,7 +119,7 @@ export function wrapPosix(command: GuestCommand, files: CaptureFiles): ProcessSp
  * the outer quotes; the parentheses redirect every command of an `&` chain. In a command line
  * given as a string, a `)` outside double quotes must be written `^)`.
  */
-export function wrapWindows(command: GuestCommand, files: CaptureFiles): ProcessSpec {
+export function wrapWindows(command: GuestCommandLine, files: CaptureFiles): ProcessSpec {
   const line = windowsCommandLine(command);
   for (const [name, path] of Object.entries(files)) {
     if (/["\r\n]/.test(path)) {
@@ -139,7 +139,7 @@ export function wrapWindows(command: GuestCommand, files: CaptureFiles): Process
 /** Wraps `command` for the guest family: `cmd.exe` for Windows, `/bin/sh` for every other family. */
 export function wrapForFamily(
   family: GuestOsFamily,
-  command: GuestCommand,
+  command: GuestCommandLine,
   files: CaptureFiles,
 ): ProcessSpec {
   return family === "WINDOWS" ? wrapWindows(command, files) : wrapPosix(command, files);

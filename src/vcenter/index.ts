@@ -4,7 +4,7 @@ export { type GuestCredentials, toWireCredentials } from "./credentials";
 export * from "./errors";
 export {
   cmdEscape,
-  type GuestCommand,
+  type GuestCommandLine,
   POSIX_SHELL,
   posixQuote,
   WINDOWS_SHELL,

@@ -12,7 +12,7 @@ import { GuestFileNotFoundError, InvalidArgumentError } from "./errors";
 import {
   type CaptureFiles,
   cmdEscape,
-  type GuestCommand,
+  type GuestCommandLine,
   guestJoin,
   posixCommandLine,
   posixQuote,
@@ -66,7 +66,7 @@ export async function runCaptured(
   client: VCenterClient,
   vm: string,
   credentials: GuestCredentials,
-  command: GuestCommand,
+  command: GuestCommandLine,
   options: RunCapturedOptions = {},
 ): Promise<CapturedResult> {
   const timeoutMs = positive(options.timeoutMs ?? 600_000, "timeout", "10m");
@@ -126,7 +126,7 @@ async function runWithOutput(
   client: VCenterClient,
   vm: string,
   credentials: GuestCredentials,
-  command: GuestCommand,
+  command: GuestCommandLine,
   options: RunCapturedOptions,
   { family, timeoutMs, files }: { family: GuestOsFamily; timeoutMs: number; files: CaptureFiles },
   capture?: { maxOutputBytes: number; warnings: string[] },

@@ -8,7 +8,7 @@ import { parseByteSize } from "../../util/byte-size";
 import { quote } from "../../util/quote";
 import { VCenterClient } from "../../vcenter/client";
 import { WaitTimeoutError } from "../../vcenter/errors";
-import type { GuestCommand } from "../../vcenter/guest-command";
+import type { GuestCommandLine } from "../../vcenter/guest-command";
 import type { CapturedResult } from "../../vcenter/guest-file-types";
 import { DEFAULT_MAX_OUTPUT_BYTES } from "../../vcenter/run-captured";
 import {
@@ -47,7 +47,7 @@ export async function runCapturedCommand(
   if (script === undefined && values.capture !== true) {
     throw new UsageError("--command and --max-output go with --capture (or --script)", COMMAND);
   }
-  let command: GuestCommand | undefined;
+  let command: GuestCommandLine | undefined;
   if (script === undefined) {
     if (line !== undefined && positionals.length > 0) {
       throw new UsageError("give either --command LINE or -- PATH [ARGS...], not both", COMMAND);
