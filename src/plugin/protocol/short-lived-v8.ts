@@ -18,8 +18,8 @@ let settled = false;
  *
  * Call it after the handshake line, not before: a V8 flag that differs from the one a code cache
  * was made with makes V8 reject that cache, and the start-up loads the bundle and Node's built-in
- * modules through theirs. After the handshake the provider loads no module that has one, except
- * `node:v8` itself, just before the flag changes. Idempotent.
+ * modules through theirs. In a plan, nothing but `node:v8` itself (just before the flag changes)
+ * loads after the handshake. Idempotent.
  */
 export function settleV8ForShortLife(): void {
   if (settled) return;
