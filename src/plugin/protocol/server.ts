@@ -17,6 +17,7 @@ import { createLogger, type Logger } from "../log";
 import { certDerBase64NoPad, pluginServerCertificate } from "../tls/x509";
 import type { ProviderServer } from "./provider-server";
 import { controllerService, methodsByPath, providerService } from "./provider-service";
+import { settleV8ForShortLife } from "./short-lived-v8";
 import { listenUnary, type UnaryServer, type UnaryServerTls } from "./unary-server";
 
 /** Name of the environment variable carrying go-plugin's magic cookie for Terraform providers. */
@@ -275,6 +276,9 @@ export async function serve(
   const handshake = handshakeLine(address, certField);
   writeStdout(`${handshake}\n`);
   logger.debug("provider server started", { address, tls: certField !== "" });
+  // The process now lives for one host command; start-up has loaded everything through its code
+  // caches, so V8's flags can change without costing them.
+  if (manageProcess) settleV8ForShortLife();
 
   return {
     address,

@@ -57,9 +57,15 @@ export interface SpawnedProvider {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Spawns the provider executable with `env`. */
-export function spawnProvider(env: NodeJS.ProcessEnv): SpawnedProvider {
-  const child = spawn(EXECUTABLE, [], { env, stdio: ["ignore", "pipe", "pipe"] });
+/**
+ * Spawns the provider executable with `env`; `how` runs it another way (e.g. through node with
+ * extra options).
+ */
+export function spawnProvider(
+  env: NodeJS.ProcessEnv,
+  how: { command: string; args: string[] } = { command: EXECUTABLE, args: [] },
+): SpawnedProvider {
+  const child = spawn(how.command, how.args, { env, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   let err = "";
   child.stdout?.on("data", (chunk: Buffer) => {
