@@ -8,8 +8,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { platformDir } from "../../src/cli/commands/provider";
+import { pluginServerCertificate } from "../../src/plugin/tls/x509";
 import { runCommand } from "../helpers/run-command";
 import { requireSingleExecutable } from "../helpers/run-tofu";
+import { handshakeOf, hostEnv, spawnProvider, within } from "../plugin/protocol/helpers";
 
 const ROOT = join(__dirname, "..", "..");
 const SCRIPT = join(ROOT, "scripts", "package.js");
@@ -106,7 +108,7 @@ test("without a cached tarball and without the registry, says what the first bui
 
 describe("the executable npm run package built for this machine", () => {
   const pin = PINS.targets[platformDir()];
-  let record: { node: string; nodeSource: string; codeCache: boolean; sha256: string };
+  let record: { node: string; nodeSource: string; start: string; codeCache: boolean; sha256: string };
 
   beforeAll(() => {
     requireSingleExecutable();
@@ -117,7 +119,43 @@ describe("the executable npm run package built for this machine", () => {
     expect(pin).toBeDefined();
     expect(record.node).toBe(`v${pin.version}`);
     expect(record.nodeSource).toBe(`${pin.package}@${pin.version}`);
-    expect(record.codeCache).toBe(true);
+    // It starts from a startup snapshot; the code cache is the fallback (--no-snapshot).
+    expect(record.start).toBe("snapshot");
+    expect(record.codeCache).toBe(false);
+  });
+
+  test("starts from its startup snapshot, with this process's environment and a fresh AutoMTLS key", async () => {
+    const start = async (): Promise<{ handshake: string; stderr: string }> => {
+      const provider = spawnProvider(
+        // TF_LOG is read after deserialisation: a level captured at build time would hide the line.
+        hostEnv({ PLUGIN_CLIENT_CERT: pluginServerCertificate().certPem, TF_LOG: "trace" }),
+        requireSingleExecutable(),
+      );
+      try {
+        const handshake = await handshakeOf(provider, 30_000);
+        // The log line comes before the handshake, but stderr may be read after stdout.
+        await within(
+          (async () => {
+            while (!provider.stderr().includes("startup snapshot"))
+              await new Promise((resolve) => setTimeout(resolve, 10));
+          })(),
+          10_000,
+          "the trace line on stderr",
+        );
+        return { handshake, stderr: provider.stderr() };
+      } finally {
+        provider.child.kill("SIGKILL");
+        await provider.exited;
+      }
+    };
+    const first = await start();
+    const second = await start();
+    for (const { handshake, stderr } of [first, second]) {
+      expect(handshake).toMatch(/^1\|6\|tcp\|127\.0\.0\.1:\d+\|grpc\|[A-Za-z0-9+/]+$/);
+      expect(stderr).toContain(`"@message":"started from the executable's startup snapshot"`);
+    }
+    // The server certificate (and its key) is made by each process, not kept in the snapshot.
+    expect(first.handshake.split("|")[5]).not.toBe(second.handshake.split("|")[5]);
   });
 
   test("runs on the pinned Node.js (what the process reports)", async () => {

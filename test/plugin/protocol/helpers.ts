@@ -57,9 +57,9 @@ export interface SpawnedProvider {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Spawns the provider executable with `env`. */
-export function spawnProvider(env: NodeJS.ProcessEnv): SpawnedProvider {
-  const child = spawn(EXECUTABLE, [], { env, stdio: ["ignore", "pipe", "pipe"] });
+/** Spawns the provider executable (the launcher unless told otherwise) with `env`. */
+export function spawnProvider(env: NodeJS.ProcessEnv, executable = EXECUTABLE): SpawnedProvider {
+  const child = spawn(executable, [], { env, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   let err = "";
   child.stdout?.on("data", (chunk: Buffer) => {
