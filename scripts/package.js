@@ -7,7 +7,8 @@
  *      the client uses: scripts/bundle/undici-subset.js, our code) into dist/sea/provider.js; the
  *      bundle may require Node's built-in modules and nothing else.
  *   2. `<node> --experimental-sea-config sea-config.json` turns it into a preparation blob, with a
- *      V8 code cache when the blob is made for the platform it is built on.
+ *      V8 code cache when the blob is made for the platform it is built on (or, with --snapshot,
+ *      a V8 startup snapshot of the bundle's module initialisation).
  *   3. postject injects the blob into a copy of the target's Node.js binary (sentinel fuse
  *      NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2).
  *
@@ -25,7 +26,14 @@
  * not byte-for-byte reproducible). See RELEASING.md for the other platforms.
  *
  * Usage: node scripts/package.js [--node PATH] [--os linux|darwin|windows] [--arch amd64|arm64]
- *                                [--no-snapshot] [--no-code-cache] [--force]
+ *                                [--snapshot] [--no-code-cache] [--out DIR] [--force]
+ *
+ * --snapshot: the executable starts from a V8 startup snapshot of the provider's module
+ * initialisation (scripts/sea/snapshot.js) instead of running the bundle through its code cache:
+ * faster to start, ~6 MiB more memory per process (docs/performance.md; not the default for that
+ * reason). When the snapshot cannot be built the script says why and builds the code-cache
+ * executable. --out DIR: the executable and its build.json go to DIR (its intermediate files to
+ * DIR/sea), and dist/terraform-provider-vsphereguest is left alone.
  */
 
 const { execFileSync, spawnSync } = require("node:child_process");
@@ -80,7 +88,8 @@ function parseOptions(argv) {
         os: { type: "string" },
         arch: { type: "string" },
         "no-code-cache": { type: "boolean" },
-        "no-snapshot": { type: "boolean" },
+        snapshot: { type: "boolean" },
+        out: { type: "string" },
         force: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -103,7 +112,8 @@ function parseOptions(argv) {
     native,
     node,
     codeCache: !values["no-code-cache"],
-    snapshot: !values["no-snapshot"],
+    snapshot: values.snapshot === true,
+    out: values.out === undefined ? undefined : path.resolve(values.out),
     force: values.force,
   };
 }
@@ -389,9 +399,11 @@ function main() {
   }
   const { target, native } = options;
   const version = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).version;
-  const targetDir = path.join(DIST, `${target.os}_${target.arch}`);
+  const targetDir = options.out ?? path.join(DIST, `${target.os}_${target.arch}`);
   const exe = path.join(targetDir, target.os === "windows" ? `${NAME}.exe` : NAME);
-  const seaDir = path.join(DIST, "sea", `${target.os}_${target.arch}`);
+  const seaDir = options.out
+    ? path.join(options.out, "sea")
+    : path.join(DIST, "sea", `${target.os}_${target.arch}`);
   const { node, version: nodeVersionOfTarget, source: nodeSource, maker: blobMaker } = targetNode(options);
   fs.mkdirSync(seaDir, { recursive: true });
   fs.mkdirSync(targetDir, { recursive: true });
@@ -429,7 +441,7 @@ function main() {
     sha256File(exe) === previous.sha256
   ) {
     log(`${path.relative(ROOT, exe)} is up to date (${previous.sha256.slice(0, 12)}…)`);
-    linkHostExecutable(target, exe);
+    if (options.out === undefined) linkHostExecutable(target, exe);
     return;
   }
 
@@ -458,9 +470,9 @@ function main() {
       start = "snapshot";
     } catch (error) {
       if (!(error instanceof PackageError)) throw error;
-      snapshotFailure = error.message.split("\n")[0];
+      snapshotFailure = failureSummary(error.message);
       log(
-        `the startup snapshot could not be built, so the executable starts from the bundle and its code cache instead (${snapshotFailure}; --no-snapshot skips the attempt)`,
+        `the startup snapshot could not be built, so the executable starts from the bundle and its code cache instead (${snapshotFailure}; without --snapshot the script does not try)`,
       );
     }
   }
@@ -485,7 +497,7 @@ function main() {
     fingerprint,
   };
   fs.writeFileSync(recordFile, `${JSON.stringify(record, null, 2)}\n`);
-  linkHostExecutable(target, exe);
+  if (options.out === undefined) linkHostExecutable(target, exe);
   log(
     `${path.relative(ROOT, exe)}: ${(record.size / 1048576).toFixed(1)} MiB, Node.js ${record.node}, ${start === "snapshot" ? "startup snapshot" : `code cache ${record.codeCache ? "on" : "off"}`}, sha256 ${record.sha256.slice(0, 12)}…`,
   );
@@ -536,6 +548,20 @@ function snapshotConfig() {
     disableExperimentalSEAWarning: true,
     useSnapshot: true,
   };
+}
+
+/**
+ * One line saying why a build step failed: its first line and the first line of the tool's output
+ * that names the cause (V8's and Node's snapshot errors), not the warnings before it.
+ */
+function failureSummary(message) {
+  const [head, ...rest] = message.split("\n").map((l) => l.trim());
+  const causes = [/not serialized|Unknown external reference/, /^\w*Error: /, /error:/i, /Fatal|FATAL/];
+  const cause =
+    causes.map((pattern) => rest.find((l) => pattern.test(l))).find((l) => l !== undefined) ??
+    rest.find((l) => l !== "" && !/^\(node:\d+\) Warning|^It may|^To request|^\(Use `node/.test(l));
+  const line = cause === undefined ? head.replace(/:$/, "") : `${head.replace(/:$/, "")}: ${cause}`;
+  return line.length > 300 ? `${line.slice(0, 297)}…` : line;
 }
 
 /**
