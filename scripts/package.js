@@ -519,6 +519,9 @@ function makeBlob(maker, seaDir, config) {
     throw new PackageError(
       `making the preparation blob failed (exit ${made.status ?? made.signal}):\n${made.stderr}${made.stdout}`,
     );
+  // The snapshot's warm-up is only a speed-up and does not fail the build, but it must be seen.
+  for (const line of `${made.stderr}`.split("\n"))
+    if (line.includes("snapshot warm-up failed")) log(line.trim());
 }
 
 /** The executable runs the bundle (an asset) through its code cache: scripts/sea/main.js. */
