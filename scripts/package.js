@@ -440,7 +440,11 @@ function main() {
     fs.existsSync(exe) &&
     sha256File(exe) === previous.sha256
   ) {
-    log(`${path.relative(ROOT, exe)} is up to date (${previous.sha256.slice(0, 12)}…)`);
+    log(
+      `${path.relative(ROOT, exe)} is up to date (${previous.sha256.slice(0, 12)}…, ${previous.start === "snapshot" ? "startup snapshot" : "code cache"})`,
+    );
+    if (previous.snapshotFailure !== undefined)
+      log(`its startup snapshot could not be built: ${previous.snapshotFailure} (--force tries again)`);
     if (options.out === undefined) linkHostExecutable(target, exe);
     return;
   }
