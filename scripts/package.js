@@ -452,6 +452,7 @@ function main() {
   const build = (config) => {
     const temporary = `${exe}.${process.pid}.tmp`;
     try {
+      // The blob must come from the target's Node.js version: the target's binary when it runs here.
       makeBlob(blobMaker, seaDir, config);
       fs.copyFileSync(node, temporary);
       fs.chmodSync(temporary, 0o755);

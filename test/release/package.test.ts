@@ -1,7 +1,8 @@
 /**
  * `scripts/package.js`: refuses a wrong target or Node.js binary before doing any work, refuses a
  * pinned Node.js tarball whose sha512 is not the pinned one, and the executable `npm run package`
- * built embeds the pinned Node.js.
+ * built embeds the pinned Node.js and runs its bundle as a script; one built with `--snapshot`
+ * really starts from its startup snapshot, with the environment and AutoMTLS key of its own process.
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
