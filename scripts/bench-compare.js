@@ -252,7 +252,7 @@ async function main() {
   const began = process.hrtime.bigint();
   const loadAtStart = loadAverage(1);
   const hostList = HOSTS.map(hostOfKind);
-  const ours = FORM === "executable" ? singleExecutable() : undefined;
+  if (FORM === "executable") singleExecutable(); // a clear error when it is not built
   const refExe = referenceProvider();
   const ws = workspace(refExe);
   let lab;
@@ -271,9 +271,7 @@ async function main() {
       `bench:compare — ${cpuCount()} CPUs, load average ${loadAtStart} at the start, ${loadAverage(1)} at the end, ` +
         `node ${process.version}${env.NODE_EXTRA_CA_CERTS ? `, NODE_EXTRA_CA_CERTS=${env.NODE_EXTRA_CA_CERTS}` : ""}`,
     );
-    console.log(
-      `ours: ${describeForm(FORM)}${ours && !ours.codeCache ? " (built without a code cache)" : ""}`,
-    );
+    console.log(`ours: ${describeForm(FORM)}`);
     console.log(`reference provider: ${refExe}`);
     for (const { host, rows, exit } of results) {
       printComparison(host, rows);

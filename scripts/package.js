@@ -7,7 +7,8 @@
  *      the client uses: scripts/bundle/undici-subset.js, our code) into dist/sea/provider.js; the
  *      bundle may require Node's built-in modules and nothing else.
  *   2. `<node> --experimental-sea-config sea-config.json` turns it into a preparation blob, with a
- *      V8 code cache when the blob is made for the platform it is built on.
+ *      V8 code cache when the blob is made for the platform it is built on (or, with --snapshot,
+ *      a V8 startup snapshot of the bundle's module initialisation).
  *   3. postject injects the blob into a copy of the target's Node.js binary (sentinel fuse
  *      NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2).
  *
@@ -25,7 +26,14 @@
  * not byte-for-byte reproducible). See RELEASING.md for the other platforms.
  *
  * Usage: node scripts/package.js [--node PATH] [--os linux|darwin|windows] [--arch amd64|arm64]
- *                                [--no-code-cache] [--force]
+ *                                [--snapshot] [--no-code-cache] [--out DIR] [--force]
+ *
+ * --snapshot: the executable starts from a V8 startup snapshot of the provider's module
+ * initialisation (scripts/sea/snapshot.js) instead of running the bundle through its code cache:
+ * faster to start, ~6 MiB more memory per process (docs/performance.md; not the default for that
+ * reason). When the snapshot cannot be built the script says why and builds the code-cache
+ * executable. --out DIR: the executable and its build.json go to DIR (its intermediate files to
+ * DIR/sea), and dist/terraform-provider-vsphereguest is left alone.
  */
 
 const { execFileSync, spawnSync } = require("node:child_process");
@@ -42,7 +50,7 @@ const DIST = path.join(ROOT, "dist");
 const NAME = "terraform-provider-vsphereguest";
 const SENTINEL_FUSE = "NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2";
 /** Bumped when this script changes what it produces for the same inputs. */
-const RECIPE = 3;
+const RECIPE = 4;
 /** The pinned Node.js builds (version and npm integrity per target). */
 const PINS_FILE = path.join(__dirname, "sea", "node.json");
 const NODE_DIR =
@@ -80,6 +88,8 @@ function parseOptions(argv) {
         os: { type: "string" },
         arch: { type: "string" },
         "no-code-cache": { type: "boolean" },
+        snapshot: { type: "boolean" },
+        out: { type: "string" },
         force: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -102,6 +112,8 @@ function parseOptions(argv) {
     native,
     node,
     codeCache: !values["no-code-cache"],
+    snapshot: values.snapshot === true,
+    out: values.out === undefined ? undefined : path.resolve(values.out),
     force: values.force,
   };
 }
@@ -387,41 +399,37 @@ function main() {
   }
   const { target, native } = options;
   const version = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).version;
-  const targetDir = path.join(DIST, `${target.os}_${target.arch}`);
+  const targetDir = options.out ?? path.join(DIST, `${target.os}_${target.arch}`);
   const exe = path.join(targetDir, target.os === "windows" ? `${NAME}.exe` : NAME);
-  const seaDir = path.join(DIST, "sea", `${target.os}_${target.arch}`);
+  const seaDir = options.out
+    ? path.join(options.out, "sea")
+    : path.join(DIST, "sea", `${target.os}_${target.arch}`);
   const { node, version: nodeVersionOfTarget, source: nodeSource, maker: blobMaker } = targetNode(options);
   fs.mkdirSync(seaDir, { recursive: true });
   fs.mkdirSync(targetDir, { recursive: true });
   const bundled = bundle(path.join(seaDir, "provider.js"));
-  // V8's code cache (and a startup snapshot) only load on the platform that made them.
+  // A startup snapshot and V8's code cache only load on the platform that made them.
   const codeCache = options.codeCache && native;
-  if (options.codeCache && !native)
+  const snapshot = options.snapshot && native;
+  if ((options.codeCache || options.snapshot) && !native)
     log(
-      `building for ${target.os}_${target.arch} on ${HOST.os}_${HOST.arch}: no code cache (it only loads where it was made)`,
+      `building for ${target.os}_${target.arch} on ${HOST.os}_${HOST.arch}: no startup snapshot and no code cache (they only load where they were made)`,
     );
-  const config = {
-    main: "main.js",
-    output: "provider.blob",
-    disableExperimentalSEAWarning: true,
-    useCodeCache: codeCache,
-    assets: {
-      "provider.js": "provider.js",
-      ...(codeCache ? { "provider.js.cache": "provider.js.cache" } : {}),
-    },
-  };
   const loader = fs.readFileSync(path.join(__dirname, "sea", "main.js"));
   const fingerprint = sha256(
     JSON.stringify({
       RECIPE,
       version,
       target,
-      config,
+      codeCache,
+      snapshot,
       node: sha256File(node),
       maker: blobMaker === node ? "target" : sha256File(blobMaker),
       bundle: sha256(bundled),
       loader: sha256(loader),
       cacheMaker: sha256(fs.readFileSync(path.join(__dirname, "sea", "code-cache.js"))),
+      snapshotEntry: sha256(fs.readFileSync(path.join(__dirname, "sea", "snapshot.js"))),
+      snapshotCacheMaker: sha256(fs.readFileSync(path.join(__dirname, "sea", "snapshot-cache.js"))),
     }),
   );
   const recordFile = path.join(targetDir, "build.json");
@@ -432,34 +440,52 @@ function main() {
     fs.existsSync(exe) &&
     sha256File(exe) === previous.sha256
   ) {
-    log(`${path.relative(ROOT, exe)} is up to date (${previous.sha256.slice(0, 12)}…)`);
-    linkHostExecutable(target, exe);
+    log(
+      `${path.relative(ROOT, exe)} is up to date (${previous.sha256.slice(0, 12)}…, ${previous.start === "snapshot" ? "startup snapshot" : "code cache"})`,
+    );
+    if (previous.snapshotFailure !== undefined)
+      log(`its startup snapshot could not be built: ${previous.snapshotFailure} (--force tries again)`);
+    if (options.out === undefined) linkHostExecutable(target, exe);
     return;
   }
 
-  fs.writeFileSync(path.join(seaDir, "main.js"), loader);
-  if (codeCache)
-    makeCodeCache(node, path.join(seaDir, "provider.js"), path.join(seaDir, "provider.js.cache"));
-  fs.writeFileSync(path.join(seaDir, "sea-config.json"), `${JSON.stringify(config, null, 2)}\n`);
-  // The blob must come from the target's Node.js version: the target's binary when it runs here.
-  const made = spawnSync(blobMaker, ["--experimental-sea-config", "sea-config.json"], {
-    cwd: seaDir,
-    encoding: "utf8",
-  });
-  if (made.status !== 0)
-    throw new PackageError(`making the preparation blob failed:\n${made.stderr}${made.stdout}`);
-
-  const temporary = `${exe}.${process.pid}.tmp`;
-  try {
-    fs.copyFileSync(node, temporary);
-    fs.chmodSync(temporary, 0o755);
-    prepareBinary(temporary, target, options.node === undefined);
-    inject(temporary, path.join(seaDir, "provider.blob"), target);
-    finishBinary(temporary, target);
-    if (native) smokeTest(temporary);
-    fs.renameSync(temporary, exe);
-  } finally {
-    fs.rmSync(temporary, { force: true });
+  const build = (config) => {
+    const temporary = `${exe}.${process.pid}.tmp`;
+    try {
+      // The blob must come from the target's Node.js version: the target's binary when it runs here.
+      makeBlob(blobMaker, seaDir, config);
+      fs.copyFileSync(node, temporary);
+      fs.chmodSync(temporary, 0o755);
+      prepareBinary(temporary, target, options.node === undefined);
+      inject(temporary, path.join(seaDir, "provider.blob"), target);
+      finishBinary(temporary, target);
+      if (native) smokeTest(temporary);
+      fs.renameSync(temporary, exe);
+    } finally {
+      fs.rmSync(temporary, { force: true });
+    }
+  };
+  let start = "script";
+  let snapshotFailure;
+  if (snapshot) {
+    try {
+      fs.copyFileSync(path.join(__dirname, "sea", "snapshot.js"), path.join(seaDir, "snapshot.js"));
+      makeSnapshotCache(node, seaDir);
+      build(snapshotConfig());
+      start = "snapshot";
+    } catch (error) {
+      if (!(error instanceof PackageError)) throw error;
+      snapshotFailure = failureSummary(error.message);
+      log(
+        `the startup snapshot could not be built, so the executable starts from the bundle and its code cache instead (${snapshotFailure}; without --snapshot the script does not try)`,
+      );
+    }
+  }
+  if (start === "script") {
+    fs.writeFileSync(path.join(seaDir, "main.js"), loader);
+    if (codeCache)
+      makeCodeCache(node, path.join(seaDir, "provider.js"), path.join(seaDir, "provider.js.cache"));
+    build(codeCacheConfig(codeCache));
   }
   const record = {
     name: NAME,
@@ -468,16 +494,104 @@ function main() {
     arch: target.arch,
     node: nodeVersionOfTarget,
     nodeSource,
-    codeCache,
+    start,
+    codeCache: start === "script" && codeCache,
+    ...(snapshotFailure === undefined ? {} : { snapshotFailure }),
     size: fs.statSync(exe).size,
     sha256: sha256File(exe),
     fingerprint,
   };
   fs.writeFileSync(recordFile, `${JSON.stringify(record, null, 2)}\n`);
-  linkHostExecutable(target, exe);
+  if (options.out === undefined) linkHostExecutable(target, exe);
   log(
-    `${path.relative(ROOT, exe)}: ${(record.size / 1048576).toFixed(1)} MiB, Node.js ${record.node}, code cache ${codeCache ? "on" : "off"}, sha256 ${record.sha256.slice(0, 12)}…`,
+    `${path.relative(ROOT, exe)}: ${(record.size / 1048576).toFixed(1)} MiB, Node.js ${record.node}, ${start === "snapshot" ? "startup snapshot" : `code cache ${record.codeCache ? "on" : "off"}`}, sha256 ${record.sha256.slice(0, 12)}…`,
   );
+}
+
+/**
+ * The preparation blob of a SEA configuration, made in `seaDir` by `maker` (a Node.js of the
+ * target's version that runs here).
+ */
+function makeBlob(maker, seaDir, config) {
+  fs.rmSync(path.join(seaDir, config.output), { force: true });
+  fs.writeFileSync(path.join(seaDir, "sea-config.json"), `${JSON.stringify(config, null, 2)}\n`);
+  const made = spawnSync(maker, ["--experimental-sea-config", "sea-config.json"], {
+    cwd: seaDir,
+    encoding: "utf8",
+    timeout: 300_000,
+  });
+  if (made.status !== 0 || !fs.existsSync(path.join(seaDir, config.output)))
+    throw new PackageError(
+      `making the preparation blob failed (exit ${made.status ?? made.signal}):\n${made.stderr}${made.stdout}`,
+    );
+  // The snapshot's warm-up is only a speed-up and does not fail the build, but it must be seen.
+  for (const line of `${made.stderr}`.split("\n"))
+    if (line.includes("snapshot warm-up failed")) log(line.trim());
+}
+
+/** The executable runs the bundle (an asset) through its code cache: scripts/sea/main.js. */
+function codeCacheConfig(codeCache) {
+  return {
+    main: "main.js",
+    output: "provider.blob",
+    disableExperimentalSEAWarning: true,
+    useCodeCache: codeCache,
+    assets: {
+      "provider.js": "provider.js",
+      ...(codeCache ? { "provider.js.cache": "provider.js.cache" } : {}),
+    },
+  };
+}
+
+/**
+ * The executable starts from a V8 startup snapshot of the bundle's module initialisation
+ * (scripts/sea/snapshot.js); the provider's main module (src/provider/main.ts) sees the snapshot
+ * being built and leaves serving to the deserialised process. `useCodeCache` would be redundant:
+ * the snapshot holds compiled code, also of what configuring loads later (snapshot-cache.js).
+ */
+function snapshotConfig() {
+  return {
+    main: "snapshot.js",
+    output: "provider.blob",
+    disableExperimentalSEAWarning: true,
+    useSnapshot: true,
+  };
+}
+
+/**
+ * One line saying why a build step failed: its first line and the first line of the tool's output
+ * that names the cause (V8's and Node's snapshot errors), not the warnings before it.
+ */
+function failureSummary(message) {
+  const [head, ...rest] = message.split("\n").map((l) => l.trim());
+  const causes = [/not serialized|Unknown external reference/, /^\w*Error: /, /error:/i, /Fatal|FATAL/];
+  const cause =
+    causes.map((pattern) => rest.find((l) => pattern.test(l))).find((l) => l !== undefined) ??
+    rest.find((l) => l !== "" && !/^\(node:\d+\) Warning|^It may|^To request|^\(Use `node/.test(l));
+  const line = cause === undefined ? head.replace(/:$/, "") : `${head.replace(/:$/, "")}: ${cause}`;
+  return line.length > 300 ? `${line.slice(0, 297)}…` : line;
+}
+
+/**
+ * The code cache the snapshot is built with (scripts/sea/snapshot-cache.js), made in `seaDir` by a
+ * snapshot-building process of `node`.
+ */
+function makeSnapshotCache(node, seaDir) {
+  const out = path.join(seaDir, "provider.js.snapshot-cache");
+  fs.rmSync(out, { force: true });
+  fs.copyFileSync(path.join(__dirname, "sea", "snapshot-cache.js"), path.join(seaDir, "snapshot-cache.js"));
+  const ignored = path.join(seaDir, "ignored.blob");
+  const run = spawnSync(node, ["--snapshot-blob", ignored, "--build-snapshot", "snapshot-cache.js"], {
+    cwd: seaDir,
+    env: { PATH: process.env.PATH },
+    encoding: "utf8",
+    timeout: 90_000,
+  });
+  fs.rmSync(ignored, { force: true });
+  if (run.status !== 0 || !fs.existsSync(out))
+    throw new PackageError(
+      `making the snapshot's code cache failed (exit ${run.status ?? run.signal}):\n${run.stderr}`,
+    );
 }
 
 /**

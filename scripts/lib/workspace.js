@@ -42,7 +42,7 @@ function createWorkspace(prefix) {
 /**
  * The single executable of `npm run package` for this machine and its build record, or a clear
  * error when it is not built.
- * @returns {{ path: string, size: number, node: string, codeCache: boolean }}
+ * @returns {{ path: string, size: number, node: string, start: "snapshot" | "script", codeCache: boolean }}
  */
 function singleExecutable() {
   if (!fs.existsSync(singleExecutableBin))
@@ -57,6 +57,8 @@ function singleExecutable() {
     path: singleExecutableBin,
     size: fs.statSync(singleExecutableBin).size,
     node: typeof record.node === "string" ? record.node : "unknown",
+    // Builds before the startup snapshot recorded no `start`: they ran the bundle as a script.
+    start: record.start === "snapshot" ? "snapshot" : "script",
     codeCache: record.codeCache === true,
   };
 }
@@ -234,7 +236,7 @@ function readsConfig(name, pids, extra = () => "") {
 function describeForm(form) {
   if (form === "launcher") return "the launcher (node + bin/terraform-provider-vsphereguest)";
   const exe = singleExecutable();
-  return `the single executable (dist/terraform-provider-vsphereguest, ${(exe.size / 1048576).toFixed(1)} MiB, Node.js ${exe.node} inside)`;
+  return `the single executable (dist/terraform-provider-vsphereguest, ${(exe.size / 1048576).toFixed(1)} MiB, Node.js ${exe.node} inside, ${exe.start === "snapshot" ? "starts from a startup snapshot" : exe.codeCache ? "with a code cache" : "without a code cache"})`;
 }
 
 module.exports = {

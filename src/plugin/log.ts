@@ -58,7 +58,8 @@ export interface LoggerOptions {
   /**
    * Lowest level written.
    * @default the level named by `TF_LOG_PROVIDER_NAME` (for `module` `provider.NAME`),
-   *   `TF_LOG_PROVIDER` or `TF_LOG` (first one set), else `info`
+   *   `TF_LOG_PROVIDER` or `TF_LOG` (first one set), else `info`; read at the first entry (or
+   *   `level`/`enabled` call) of the logger or any of its children, not when it is made
    */
   level?: LogLevel | "off";
   /** Where finished lines (with their newline) go. @default synchronous write to stderr */
@@ -205,14 +206,32 @@ function writeStderr(line: string): void {
   process.stderr.write(line);
 }
 
+/**
+ * The level of a root logger and its children, found at first use: a logger made while a module
+ * loads must not read the environment then (the single executable's startup snapshot runs module
+ * initialisation at build time, with the build machine's environment).
+ */
+class LevelCell {
+  private resolved: LogLevel | "off" | undefined;
+  constructor(private readonly resolve: () => LogLevel | "off") {}
+  get(): LogLevel | "off" {
+    this.resolved ??= this.resolve();
+    return this.resolved;
+  }
+}
+
 class JsonLogger implements Logger {
   constructor(
     readonly module: string,
-    readonly level: LogLevel | "off",
+    private readonly levelCell: LevelCell,
     private readonly write: (line: string) => void,
     private readonly now: () => number,
     private readonly secrets: SecretSet,
   ) {}
+
+  get level(): LogLevel | "off" {
+    return this.levelCell.get();
+  }
 
   enabled(level: LogLevel): boolean {
     return RANK[level] >= RANK[this.level];
@@ -247,7 +266,7 @@ class JsonLogger implements Logger {
   }
 
   child(name: string): Logger {
-    return new JsonLogger(`${this.module}.${name}`, this.level, this.write, this.now, this.secrets);
+    return new JsonLogger(`${this.module}.${name}`, this.levelCell, this.write, this.now, this.secrets);
   }
 
   private log(level: LogLevel, message: string, fields?: LogFields): void {
@@ -287,9 +306,10 @@ class JsonLogger implements Logger {
 export function createLogger(options: LoggerOptions = {}): Logger {
   const module = options.module ?? DEFAULT_LOG_MODULE;
   const providerName = /^provider\.([a-z0-9_]+)$/.exec(module)?.[1];
+  const { level, env } = options;
   return new JsonLogger(
     module,
-    options.level ?? levelFromEnv(options.env ?? process.env, providerName),
+    new LevelCell(() => level ?? levelFromEnv(env ?? process.env, providerName)),
     options.write ?? writeStderr,
     options.now ?? Date.now,
     new SecretSet(),

@@ -96,6 +96,24 @@ describe("levels", () => {
     ).toBe("trace");
   });
 
+  test("the environment is read at the first entry, not when the logger is made (startup snapshot)", () => {
+    // A logger made while a module loads may be built into the executable's startup snapshot:
+    // the level must come from the environment of the process that runs, for children too.
+    const env: NodeJS.ProcessEnv = {};
+    const lines: string[] = [];
+    const logger = createLogger({ module: "provider.vsphereguest", env, write: (l) => lines.push(l) });
+    const child = logger.child("client");
+    env.TF_LOG = "trace";
+    child.trace("from the child");
+    expect(logger.level).toBe("trace");
+    expect(logger.enabled("trace")).toBe(true);
+    logger.debug("from the root");
+    expect(lines.map((l) => JSON.parse(l)["@message"])).toEqual(["from the child", "from the root"]);
+    // Read once: a later change of the environment does not move it.
+    env.TF_LOG = "error";
+    expect(child.enabled("trace")).toBe(true);
+  });
+
   test("entries below the level are not written", () => {
     const { logger, entries } = capture({ level: "warn" });
     logger.trace("t");
