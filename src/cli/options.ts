@@ -73,6 +73,16 @@ function optionsFor(
   return out;
 }
 
+/** The options that select a VM (read by `vmSelectionFrom`), for the tables of the commands that act in a guest. */
+export const VM_OPTIONS = {
+  vm: { type: "string", value: "VM", help: "the VM's managed object id, like vm-42" },
+  "vm-name": {
+    type: "string",
+    value: "NAME",
+    help: "the VM's exact name, looked up in vCenter (instead of --vm)",
+  },
+} as const satisfies Record<string, OptionSpec>;
+
 /** The help of a command: its subcommands. */
 export function commandHelp(spec: CommandSpec, extra = ""): string {
   const names = Object.keys(spec.subcommands);

@@ -14,17 +14,8 @@ import {
   vmSelectionFrom,
 } from "../connection";
 import { UsageError } from "../errors";
-import { type CommandSpec, commandHelp, type OptionSpec, readSubcommand } from "../options";
+import { type CommandSpec, commandHelp, readSubcommand, VM_OPTIONS } from "../options";
 import type { CommandIo } from "./io";
-
-const VM = {
-  vm: { type: "string", value: "VM", help: "the VM's managed object id, like vm-42" },
-  "vm-name": {
-    type: "string",
-    value: "NAME",
-    help: "the VM's exact name, looked up in vCenter (instead of --vm)",
-  },
-} as const satisfies Record<string, OptionSpec>;
 
 /** `vsphere-guest file`: every subcommand with its own options. */
 export const FILE_SPEC: CommandSpec = {
@@ -35,7 +26,7 @@ export const FILE_SPEC: CommandSpec = {
       summary: "copy a local file into the guest",
       args: "LOCAL GUEST_PATH",
       options: {
-        ...VM,
+        ...VM_OPTIONS,
         mode: {
           type: "string",
           value: "0755",
@@ -50,7 +41,7 @@ export const FILE_SPEC: CommandSpec = {
       summary: "copy a guest file here (or to stdout)",
       args: "GUEST_PATH [LOCAL|-]",
       options: {
-        ...VM,
+        ...VM_OPTIONS,
         "max-bytes": { type: "string", value: "SIZE", help: "refuse a larger file (e.g. 64MiB)" },
       },
       description:
@@ -60,7 +51,7 @@ export const FILE_SPEC: CommandSpec = {
       summary: "delete a guest file (or, with --recursive, a directory)",
       args: "GUEST_PATH",
       options: {
-        ...VM,
+        ...VM_OPTIONS,
         recursive: { type: "boolean", short: "r", help: "delete a directory and everything in it" },
       },
       description: "Deletes a guest file; with --recursive, a guest directory and everything in it.",

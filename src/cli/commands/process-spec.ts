@@ -4,16 +4,8 @@ import { parseDuration } from "../../util/duration";
 import { quote } from "../../util/quote";
 import type { FlagValues } from "../connection";
 import { UsageError } from "../errors";
-import type { CommandSpec, OptionSpec } from "../options";
+import { type CommandSpec, VM_OPTIONS } from "../options";
 
-const VM = {
-  vm: { type: "string", value: "VM", help: "the VM's managed object id, like vm-42" },
-  "vm-name": {
-    type: "string",
-    value: "NAME",
-    help: "the VM's exact name, looked up in vCenter (instead of --vm)",
-  },
-} as const satisfies Record<string, OptionSpec>;
 const PID = { pid: { type: "string", value: "PID", help: "the guest process id (required)" } } as const;
 const TIMEOUT = {
   timeout: { type: "string", value: "DURATION", help: "how long to wait, 1ms to 596h31m23s (default 10m)" },
@@ -39,25 +31,25 @@ export const PROCESS_SPEC: CommandSpec = {
   subcommands: {
     get: {
       summary: "print one process's Info (exit code once it ended)",
-      options: { ...VM, ...PID },
+      options: { ...VM_OPTIONS, ...PID },
       description:
         "Prints the process Info as JSON: name, owner, command, started, and finished/exit_code once it has ended.",
     },
     list: {
       summary: "list the guest's processes",
-      options: VM,
+      options: VM_OPTIONS,
       description: "Prints the guest's processes as a JSON array (pid, name, owner, command, started).",
     },
     start: {
       summary: "start a program in the guest, print its pid",
       args: "-- PATH [ARGS...]",
-      options: { ...VM, ...START },
+      options: { ...VM_OPTIONS, ...START },
       description:
         "Starts PATH in the guest and prints its pid. ARGS are quoted for a POSIX shell and joined into the\none arguments string of the API; --arguments passes that string as it is instead. --env replaces the\nprocess's whole environment.",
     },
     wait: {
       summary: "wait for a process to exit; exit with its exit code",
-      options: { ...VM, ...PID, ...TIMEOUT },
+      options: { ...VM_OPTIONS, ...PID, ...TIMEOUT },
       description:
         "Waits for the process to exit, prints its final Info as JSON and exits with its exit code\n(codes outside 0-255 exit 1). A timeout exits 124; Ctrl-C (SIGINT) exits 130 and SIGTERM 143,\nafter logging out of vCenter. Progress shows on a terminal's stderr only.",
     },
@@ -65,7 +57,7 @@ export const PROCESS_SPEC: CommandSpec = {
       summary: "start + wait",
       args: "-- PATH [ARGS...]",
       options: {
-        ...VM,
+        ...VM_OPTIONS,
         ...START,
         ...TIMEOUT,
         capture: {
@@ -94,7 +86,7 @@ export const PROCESS_SPEC: CommandSpec = {
     },
     kill: {
       summary: "terminate a process",
-      options: { ...VM, ...PID },
+      options: { ...VM_OPTIONS, ...PID },
       description: "Terminates the process (TERM, then KILL on Linux guests).",
     },
   },
