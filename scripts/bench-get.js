@@ -16,8 +16,7 @@ Prints figures; asserts nothing.
 `,
   {},
 );
-const { Simulator } = require("../lib/simulator");
-const { VCenterClient } = require("../lib/vcenter");
+const { startLab } = require("./lib/workspace");
 
 async function phase(client, vm, pid, credentials, total, concurrency) {
   let next = 0;
@@ -35,27 +34,20 @@ async function phase(client, vm, pid, credentials, total, concurrency) {
 }
 
 async function main() {
-  const sim = await Simulator.start({});
-  const vm = sim.describe().vms.find((v) => v.vm === "vm-1001");
-  const credentials = { userName: vm.guest_user, password: vm.guest_password };
-  const client = new VCenterClient({
-    server: sim.server,
-    user: sim.user,
-    password: sim.password,
-    caFile: sim.caFile,
-  });
+  const lab = await startLab();
+  const { sim, client, guest: credentials } = lab;
+  const vm = "vm-1001";
   try {
-    const pid = await client.createProcess(vm.vm, credentials, { path: "/bin/true" });
-    await client.waitForExit(vm.vm, pid, credentials, { timeoutMs: 10_000 });
-    await phase(client, vm.vm, pid, credentials, 300, 1); // warm-up
-    const sequential = await phase(client, vm.vm, pid, credentials, 3000, 1);
-    const parallel = await phase(client, vm.vm, pid, credentials, 6000, 16);
+    const pid = await client.createProcess(vm, credentials, { path: "/bin/true" });
+    await client.waitForExit(vm, pid, credentials, { timeoutMs: 10_000 });
+    await phase(client, vm, pid, credentials, 300, 1); // warm-up
+    const sequential = await phase(client, vm, pid, credentials, 3000, 1);
+    const parallel = await phase(client, vm, pid, credentials, 6000, 16);
     console.log(`get, 1 client, 1 request at a time:   ${sequential.toFixed(0)} requests/s`);
     console.log(`get, 1 client, 16 requests in flight: ${parallel.toFixed(0)} requests/s`);
     console.log(`vCenter logins for ${client.stats.requests} requests: ${sim.counters.logins}`);
   } finally {
-    await client.close();
-    await sim.close();
+    await lab.close();
   }
 }
 
