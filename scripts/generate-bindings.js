@@ -16,10 +16,10 @@
  * header line saying it is generated; the folder is committed and never edited by hand.
  */
 
-const { spawnSync } = require("node:child_process");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
+const { providerSchemaJson } = require("./lib/provider-schema");
 
 const root = path.resolve(__dirname, "..");
 
@@ -59,29 +59,6 @@ function parseArgs(argv) {
     }
   }
   return options;
-}
-
-function run(command, args, capture) {
-  const result = spawnSync(command, args, {
-    cwd: root,
-    encoding: "utf8",
-    stdio: capture ? ["ignore", "pipe", "inherit"] : "inherit",
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (result.error) throw result.error;
-  if (result.status !== 0) {
-    throw new Error(`${command} ${args.join(" ")} exited with ${result.status ?? result.signal}`);
-  }
-  return result.stdout;
-}
-
-function providerSchema(build) {
-  if (build) run("npm", ["run", "-s", "build"], false);
-  else if (!fs.existsSync(path.join(root, "lib", "cli"))) {
-    throw new Error("lib/ is missing: run npm run build first (or drop --skip-build)");
-  }
-  const text = run(process.execPath, [path.join(root, "bin", "vsphere-guest"), "provider", "schema"], true);
-  return JSON.parse(text);
 }
 
 /** Every file below dir, as paths relative to it, sorted. */
@@ -135,7 +112,7 @@ async function generate(core, schema, outDir) {
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
-  const schema = providerSchema(options.build);
+  const schema = providerSchemaJson(options.build);
   for (const core of CORES) {
     const outDir = outDirOf(options, core);
     await generate(core, schema, outDir);

@@ -18,9 +18,9 @@
  * data-sources/X.md.tmpl and resource `vsphereguest_X` for resources/X.md.tmpl.
  */
 
-const { spawnSync } = require("node:child_process");
 const fs = require("node:fs");
 const path = require("node:path");
+const { providerSchemaJson } = require("./lib/provider-schema");
 
 const root = path.resolve(__dirname, "..");
 const templates = path.join(root, "docs", "templates");
@@ -41,26 +41,7 @@ function parseArgs(argv) {
 }
 
 function providerSchema(build) {
-  const run = (command, args, capture) => {
-    const result = spawnSync(command, args, {
-      cwd: root,
-      encoding: "utf8",
-      stdio: capture ? ["ignore", "pipe", "inherit"] : "inherit",
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    if (result.error) throw result.error;
-    if (result.status !== 0)
-      throw new Error(`${command} ${args.join(" ")} exited with ${result.status ?? result.signal}`);
-    return result.stdout;
-  };
-  if (build) run("npm", ["run", "-s", "build"], false);
-  else if (!fs.existsSync(path.join(root, "lib", "cli"))) {
-    throw new Error("lib/ is missing: run npm run build first (or drop --skip-build)");
-  }
-  const json = JSON.parse(
-    run(process.execPath, [path.join(root, "bin", "vsphere-guest"), "provider", "schema"], true),
-  );
-  const schemas = Object.values(json.provider_schemas ?? {});
+  const schemas = Object.values(providerSchemaJson(build).provider_schemas ?? {});
   if (schemas.length !== 1) throw new Error("expected one provider in the schema");
   return schemas[0];
 }
