@@ -7,7 +7,7 @@
  * be refused. (The hosts check a mirror's zh: hashes but lock only the h1: hash of what they
  * installed: zh: hashes enter a lock file only from a registry's signed SHA256SUMS.)
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
@@ -16,6 +16,7 @@ import { join } from "node:path";
 import { platformDir } from "../../src/cli/commands/provider";
 import { createCaAndServerCertificate } from "../../src/plugin/tls/x509";
 import { zip } from "../../src/util/zip";
+import { hasGpg, throwAwayGpgKey } from "../helpers/gpg";
 import { type Host, host } from "../helpers/hosts";
 import { h1Hash, lockedHashes, zhHash } from "../helpers/provider-hashes";
 import { requireSingleExecutable, Workspace } from "../helpers/run-tofu";
@@ -55,7 +56,6 @@ const requests: string[] = [];
 /** The registry's host name (`localhost:PORT`) and signing key, when gpg is there to sign. */
 let registryHost: string;
 let signingKey: { keyId: string; armor: string } | undefined;
-const hasGpg = spawnSync("gpg", ["--version"], { stdio: "ignore" }).status === 0;
 if (!hasGpg)
   process.stderr.write("install-mirrors: gpg is not installed: skipping the signed-registry tests\n");
 
@@ -65,27 +65,15 @@ beforeAll(async () => {
   // What `npm run release` makes from the executable `npm run package` made, signed with a
   // throw-away key when gpg is there.
   const releaseEnv: Record<string, string | undefined> = { PATH: process.env.PATH, HOME: process.env.HOME };
-  if (hasGpg) {
-    const gnupghome = join(tmp, "g");
-    mkdirSync(gnupghome, { mode: 0o700 });
-    const gpg = (...args: string[]) =>
-      execFileSync("gpg", ["--batch", ...args], {
-        env: { ...process.env, GNUPGHOME: gnupghome },
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-    gpg(
-      "--passphrase",
-      "",
-      "--quick-gen-key",
-      "vsphere-guest test <test@example.invalid>",
-      "default",
-      "default",
-      "never",
-    );
-    const fingerprint = /^fpr:+([0-9A-F]{40}):/m.exec(gpg("--with-colons", "--list-secret-keys"))?.[1] ?? "";
-    signingKey = { keyId: fingerprint.slice(-16), armor: gpg("--armor", "--export", fingerprint) };
-    Object.assign(releaseEnv, { GNUPGHOME: gnupghome, RELEASE_GPG_KEY_ID: fingerprint });
+  const key = hasGpg
+    ? throwAwayGpgKey(join(tmp, "g"), "vsphere-guest test <test@example.invalid>")
+    : undefined;
+  if (key) {
+    signingKey = {
+      keyId: key.fingerprint.slice(-16),
+      armor: key.gpg("--armor", "--export", key.fingerprint),
+    };
+    Object.assign(releaseEnv, { GNUPGHOME: key.gnupghome, RELEASE_GPG_KEY_ID: key.fingerprint });
   }
   try {
     execFileSync(process.execPath, [join(ROOT, "scripts", "release.js"), "--out", join(tmp, "release")], {
@@ -93,8 +81,7 @@ beforeAll(async () => {
       stdio: "ignore",
     });
   } finally {
-    if (hasGpg)
-      spawnSync("gpgconf", ["--kill", "all"], { env: { ...process.env, GNUPGHOME: join(tmp, "g") } });
+    key?.kill();
   }
   released = readFileSync(join(tmp, "release", ZIP));
   expected = { zh: zhHash(released), h1: h1Hash([{ name: INNER, data: executable }]) };

@@ -5,31 +5,24 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { platformDir } from "../../src/cli/commands/provider";
+import { type GpgKey, hasGpg, throwAwayGpgKey } from "../helpers/gpg";
 import { runCommand } from "../helpers/run-command";
 import { requireSingleExecutable } from "../helpers/run-tofu";
 
 const ROOT = join(__dirname, "..", "..");
 const V = "0.1.0";
 const P = "terraform-provider-vsphereguest";
-const hasGpg = spawnSync("gpg", ["--version"], { stdio: "ignore" }).status === 0;
 if (!hasGpg) process.stderr.write("release.test: gpg is not installed; skipping the signature tests\n");
 const withGpg = hasGpg ? test : test.skip;
 
 let tmp: string;
 let gnupghome: string;
 let fingerprint: string;
+let key: GpgKey | undefined;
 const sha256 = (file: string): string => createHash("sha256").update(readFileSync(file)).digest("hex");
 
 function release(out: string, env: Record<string, string | undefined>) {
@@ -43,29 +36,13 @@ beforeAll(() => {
   requireSingleExecutable();
   tmp = mkdtempSync(join(tmpdir(), "vsg-rel-"));
   if (!hasGpg) return;
-  gnupghome = join(tmp, "g");
-  mkdirSync(gnupghome, { mode: 0o700 });
-  const gpg = (...args: string[]) =>
-    execFileSync("gpg", ["--batch", ...args], {
-      env: { ...process.env, GNUPGHOME: gnupghome },
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-  gpg(
-    "--passphrase",
-    "",
-    "--quick-gen-key",
-    "vsphere-guest release test <release-test@example.invalid>",
-    "default",
-    "default",
-    "never",
-  );
-  fingerprint = /^fpr:+([0-9A-F]{40}):/m.exec(gpg("--with-colons", "--list-secret-keys"))?.[1] ?? "";
+  key = throwAwayGpgKey(join(tmp, "g"), "vsphere-guest release test <release-test@example.invalid>");
+  ({ gnupghome, fingerprint } = key);
   expect(fingerprint).toMatch(/^[0-9A-F]{40}$/);
 });
 
 afterAll(() => {
-  if (hasGpg) spawnSync("gpgconf", ["--kill", "all"], { env: { ...process.env, GNUPGHOME: gnupghome } });
+  key?.kill();
   rmSync(tmp, { recursive: true, force: true });
 });
 
