@@ -49,6 +49,23 @@ function clientCapabilities(
   };
 }
 
+/** The optional fields a request may carry, decoded into `out` when the host sent them. */
+function withOptionalFields<
+  T extends { providerMeta?: DynamicValue; clientCapabilities?: ClientCapabilities },
+>(
+  out: T,
+  req: {
+    providerMeta?: tfplugin6.DynamicValue.$Properties | null;
+    clientCapabilities?: tfplugin6.ClientCapabilities.$Properties | null;
+  },
+): T {
+  const meta = optionalDynamicValue(req.providerMeta);
+  if (meta) out.providerMeta = meta;
+  const caps = clientCapabilities(req.clientCapabilities);
+  if (caps) out.clientCapabilities = caps;
+  return out;
+}
+
 /** Decodes a GetProviderSchema request (it has no fields; the bytes are still checked). */
 export function getProviderSchemaRequest(bytes: Uint8Array): Record<string, never> {
   tfplugin6.GetProviderSchema.Request.decode(bytes);
@@ -104,20 +121,14 @@ export function configureProviderRequest(bytes: Uint8Array): ConfigureProviderRe
     terraformVersion: req.terraformVersion,
     config: dynamicValue(req.config),
   };
-  const caps = clientCapabilities(req.clientCapabilities);
-  if (caps) out.clientCapabilities = caps;
-  return out;
+  return withOptionalFields(out, req);
 }
 
 /** Decodes a ReadDataSource request. */
 export function readDataSourceRequest(bytes: Uint8Array): ReadDataSourceRequest {
   const req = tfplugin6.ReadDataSource.Request.decode(bytes);
   const out: ReadDataSourceRequest = { typeName: req.typeName, config: dynamicValue(req.config) };
-  const meta = optionalDynamicValue(req.providerMeta);
-  if (meta) out.providerMeta = meta;
-  const caps = clientCapabilities(req.clientCapabilities);
-  if (caps) out.clientCapabilities = caps;
-  return out;
+  return withOptionalFields(out, req);
 }
 
 function bytes(value: Uint8Array | null | undefined): Uint8Array {
@@ -133,9 +144,7 @@ function int(value: number | { toNumber(): number } | null | undefined): number 
 export function validateResourceConfigRequest(bytes: Uint8Array): ValidateResourceConfigRequest {
   const req = tfplugin6.ValidateResourceConfig.Request.decode(bytes);
   const out: ValidateResourceConfigRequest = { typeName: req.typeName, config: dynamicValue(req.config) };
-  const caps = clientCapabilities(req.clientCapabilities);
-  if (caps) out.clientCapabilities = caps;
-  return out;
+  return withOptionalFields(out, req);
 }
 
 /** Decodes an UpgradeResourceState request. */
@@ -156,11 +165,7 @@ export function readResourceRequest(buf: Uint8Array): ReadResourceRequest {
     currentState: dynamicValue(req.currentState),
     private: bytes(req.private),
   };
-  const meta = optionalDynamicValue(req.providerMeta);
-  if (meta) out.providerMeta = meta;
-  const caps = clientCapabilities(req.clientCapabilities);
-  if (caps) out.clientCapabilities = caps;
-  return out;
+  return withOptionalFields(out, req);
 }
 
 /** Decodes a PlanResourceChange request. */
@@ -173,11 +178,7 @@ export function planResourceChangeRequest(buf: Uint8Array): PlanResourceChangeRe
     config: dynamicValue(req.config),
     priorPrivate: bytes(req.priorPrivate),
   };
-  const meta = optionalDynamicValue(req.providerMeta);
-  if (meta) out.providerMeta = meta;
-  const caps = clientCapabilities(req.clientCapabilities);
-  if (caps) out.clientCapabilities = caps;
-  return out;
+  return withOptionalFields(out, req);
 }
 
 /** Decodes an ApplyResourceChange request. */
@@ -190,16 +191,12 @@ export function applyResourceChangeRequest(buf: Uint8Array): ApplyResourceChange
     config: dynamicValue(req.config),
     plannedPrivate: bytes(req.plannedPrivate),
   };
-  const meta = optionalDynamicValue(req.providerMeta);
-  if (meta) out.providerMeta = meta;
-  return out;
+  return withOptionalFields(out, req);
 }
 
 /** Decodes an ImportResourceState request. */
 export function importResourceStateRequest(buf: Uint8Array): ImportResourceStateRequest {
   const req = tfplugin6.ImportResourceState.Request.decode(buf);
   const out: ImportResourceStateRequest = { typeName: req.typeName, id: req.id };
-  const caps = clientCapabilities(req.clientCapabilities);
-  if (caps) out.clientCapabilities = caps;
-  return out;
+  return withOptionalFields(out, req);
 }
